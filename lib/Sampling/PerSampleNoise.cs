@@ -15,7 +15,7 @@ public sealed class PerSampleNoise : IDisposable
     public PerSampleNoise(long seed, int count, long firstIndex = 0)
     {
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "Expected at least one sample.");
-        generators = Enumerable.Range(0, count).Select(k => new Generator(unchecked(seed + firstIndex + k))).ToArray();
+        generators = Enumerable.Range(0, count).Select(k => new Generator(unchecked((ulong)(seed + firstIndex + k)))).ToArray();
     }
 
     /// <summary>Number of samples B.</summary>
