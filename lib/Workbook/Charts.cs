@@ -1,0 +1,42 @@
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using CSharpChart = Plotly.NET.CSharp.Chart;
+
+namespace SoftDiffusion.Workbook;
+
+/// <summary>One named series of a line or scatter chart.</summary>
+/// <param name="Name">Legend entry.</param>
+/// <param name="X">Abscissae.</param>
+/// <param name="Y">Ordinates (same length as <paramref name="X"/>).</param>
+public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y);
+
+/// <summary>
+/// The charts the notebooks draw, built with Plotly.NET. Notebook cells call these instead of Plotly.NET's
+/// F#-flavoured extension methods, which the notebook hosts cannot compile against (FSharp.Core version; see
+/// environment.md). Each returns a chart that the notebook shows inline.
+/// </summary>
+public static class Charts
+{
+    /// <summary>A histogram of <paramref name="values"/>.</summary>
+    public static GenericChart Histogram(IEnumerable<double> values, string title, string xTitle, string yTitle = "count", int bins = 64) =>
+        Style(CSharpChart.Histogram<double, double, string>(X: values.ToArray(), NBinsX: bins, Name: xTitle), title, xTitle, yTitle);
+
+    /// <summary>Lines (with markers when <paramref name="markers"/>) for each series.</summary>
+    public static GenericChart Lines(IEnumerable<Series> series, string title, string xTitle, string yTitle,
+        bool logX = false, bool logY = false, bool markers = false)
+    {
+        var traces = series.Select(s => CSharpChart.Line<double, double, string>(
+            x: s.X.ToArray(), y: s.Y.ToArray(), Name: s.Name, ShowMarkers: markers));
+        var chart = CSharpChart.Combine(traces);
+        return Style(chart, title, xTitle, yTitle, logX, logY);
+    }
+
+    /// <summary>A heat map of a matrix z[row][column] (e.g. a distance matrix or a DCT spectrum).</summary>
+    public static GenericChart Heatmap(double[][] z, string title, string xTitle, string yTitle) =>
+        Style(CSharpChart.Heatmap<double, int, int, string>(zData: z), title, xTitle, yTitle);
+
+    static GenericChart Style(GenericChart chart, string title, string xTitle, string yTitle, bool logX = false, bool logY = false) =>
+        Plotly.NET.Chart.withTitle(title, null).Invoke(chart)
+            .WithXAxisStyle<double, double, string>(TitleText: xTitle, AxisType: logX ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear)
+            .WithYAxisStyle<double, double, string>(TitleText: yTitle, AxisType: logY ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear);
+}
