@@ -62,6 +62,20 @@ public sealed class ScheduleSelectorTests(Xunit.Abstractions.ITestOutputHelper o
     }
 
     [Fact]
+    public void SplitsTheLongestHopWhenTheNodeCountJumpsOverL()
+    {
+        // Five candidates on a line, d(i, j) = |i - j|: eps = 1 gives 5 nodes, eps = 2 gives 3 (0, 2, 4), so L = 4 is
+        // never hit exactly. The smallest eps with at most 4 nodes is 2; its first longest hop (0 -> 2) is split at 1.
+        var d = Enumerable.Range(0, 5).Select(i => Enumerable.Range(0, 5).Select(j => (double)Math.Abs(i - j)).ToArray()).ToArray();
+        var (indices, eps, iterations, inserted) = ScheduleSelector.ChoosePath(d, 4);
+        Assert.Equal(new[] { 0, 1, 2, 4 }, indices);
+        Assert.Equal(2.0, eps);
+        Assert.Equal(1, inserted);
+        Assert.Equal(2, iterations); // bisection over the 4 distinct distances 1, 2, 3, 4
+        Assert.Equal(new[] { 0, 2, 4 }, ScheduleSelector.ChoosePath(d, 3).Indices); // exact hit: nothing inserted
+    }
+
+    [Fact]
     public void RejectsMoreLevelsThanCandidates()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new ScheduleSelector(new ScheduleSelectorOptions(Candidates: 16, Levels: 17)));
