@@ -1,4 +1,5 @@
 using SoftDiffusion.Corruptions;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Schedules;
@@ -34,8 +35,8 @@ public static class CorruptedDistance
             DistanceEstimator.DiagonalFrechet => FrechetFeatures(d, s, moments),
             _ => throw new ArgumentOutOfRangeException(nameof(estimator), estimator, "Unknown distance estimator."),
         };
-        var rows = Enumerable.Range(0, sigmaB.Count).Select(i => (f - f[i]).square().sum([1])).ToArray(); // row by row: no cancellation
-        return stack(rows).sqrt().cpu().MoveToOuterDisposeScope();
+        // Differences summed directly (no |a|^2 + |b|^2 - 2 a.b expansion, which cancels for close neighbours).
+        return cdist(f, f, 2.0, compute_mode.donot_use_mm_for_euclid_dist).cpu().MoveToOuterDisposeScope();
     }
 
     /// <summary>f_i = [d_i sqrt(M), sqrt(n) sigma_i]: ||f_i - f_j||^2 = sum_kl (d_i - d_j)^2 M_kl + n (sigma_i - sigma_j)^2.</summary>

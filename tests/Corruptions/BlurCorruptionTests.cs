@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Corruptions;
 
-public sealed class BlurCorruptionTests
+public sealed class BlurCorruptionTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     static Tensor Randn(ulong seed, params long[] shape)
     {
@@ -59,6 +59,7 @@ public sealed class BlurCorruptionTests
         var delta = TransferError(kernel, radius, sigmaB, h) + TransferError(kernel, radius, sigmaB, w);
         var bound = delta * x.square().sum([2, 3]).sqrt().max().item<double>() + 1e-12;
         var error = (spatial - dct).abs().max().item<double>();
+        output.WriteLine($"sigma_B = {sigmaB}: max |spatial - DCT| = {error:E2}, bound {bound:E2}");
         Assert.True(bound < 1e-3, $"bound {bound} too loose to be a test");
         Assert.True(error <= bound, $"max |spatial - DCT| = {error} > bound {bound}");
     }
