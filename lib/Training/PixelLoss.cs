@@ -1,6 +1,5 @@
 using SoftDiffusion.Corruptions;
 using SoftDiffusion.Models;
-using SoftDiffusion.Schedules;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Training;
@@ -13,27 +12,24 @@ namespace SoftDiffusion.Training;
 /// </summary>
 public sealed class PixelLoss : ITrainingLoss
 {
-    readonly ICorruption corruption;
-    readonly INoiseSchedule schedule;
+    readonly CorruptionProcess process;
     readonly LossWeighting weighting;
 
     /// <summary>The pixel loss for the forward process x_t = C_t x_0 + sigma_t eta.</summary>
-    /// <param name="corruption">C_t (used only to build x_t).</param>
-    /// <param name="schedule">sigma_t.</param>
+    /// <param name="process">The forward process: C_t (used only to build x_t) and sigma_t.</param>
     /// <param name="weighting">w(t); default 1 / sigma_t^2, as for Soft Score Matching, so the two differ only in C_t.</param>
-    public PixelLoss(ICorruption corruption, INoiseSchedule schedule, LossWeighting weighting = LossWeighting.InverseSigmaSquared)
+    public PixelLoss(CorruptionProcess process, LossWeighting weighting = LossWeighting.InverseSigmaSquared)
     {
-        this.corruption = corruption;
-        this.schedule = schedule;
+        this.process = process;
         this.weighting = weighting;
     }
 
     /// <inheritdoc/>
     public Tensor PerSample(IDenoiser denoiser, Tensor x0, Tensor t, Tensor eta)
     {
-        LossTerms.CheckShapes(x0, t, eta);
         using var scope = NewDisposeScope();
-        var (xT, sigma) = LossTerms.ForwardSample(corruption, schedule, x0, t, eta);
+        var xT = process.Sample(x0, t, eta);                       // x_t = C_t x_0 + sigma_t eta (checks the shapes)
+        var sigma = process.Noise.Sigma(t).to(x0.dtype);
         var x0Hat = denoiser.Denoise(xT, t);
         return (LossTerms.Weight(weighting, sigma) * LossTerms.SumPerSample((x0Hat - x0).square())).MoveToOuterDisposeScope();
     }

@@ -1,6 +1,5 @@
 using SoftDiffusion.Corruptions;
 using SoftDiffusion.Models;
-using SoftDiffusion.Schedules;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Training;
@@ -22,29 +21,26 @@ namespace SoftDiffusion.Training;
 /// </remarks>
 public sealed class SoftScoreMatchingLoss : ITrainingLoss
 {
-    readonly ICorruption corruption;
-    readonly INoiseSchedule schedule;
+    readonly CorruptionProcess process;
     readonly LossWeighting weighting;
 
     /// <summary>Soft Score Matching for the forward process x_t = C_t x_0 + sigma_t eta.</summary>
-    /// <param name="corruption">C_t.</param>
-    /// <param name="schedule">sigma_t.</param>
+    /// <param name="process">The forward process: C_t and sigma_t.</param>
     /// <param name="weighting">w(t); default 1 / sigma_t^2 [choice].</param>
-    public SoftScoreMatchingLoss(ICorruption corruption, INoiseSchedule schedule, LossWeighting weighting = LossWeighting.InverseSigmaSquared)
+    public SoftScoreMatchingLoss(CorruptionProcess process, LossWeighting weighting = LossWeighting.InverseSigmaSquared)
     {
-        this.corruption = corruption;
-        this.schedule = schedule;
+        this.process = process;
         this.weighting = weighting;
     }
 
     /// <inheritdoc/>
     public Tensor PerSample(IDenoiser denoiser, Tensor x0, Tensor t, Tensor eta)
     {
-        LossTerms.CheckShapes(x0, t, eta);
         using var scope = NewDisposeScope();
-        var (xT, sigma) = LossTerms.ForwardSample(corruption, schedule, x0, t, eta);
+        var xT = process.Sample(x0, t, eta);                       // x_t = C_t x_0 + sigma_t eta (checks the shapes)
+        var sigma = process.Noise.Sigma(t).to(x0.dtype);
         var x0Hat = denoiser.Denoise(xT, t);
-        var filteredError = corruption.Apply(x0Hat - x0, t);   // C_t (x0_hat - x_0), C_t linear
+        var filteredError = process.Corruption.Apply(x0Hat - x0, t);   // C_t (x0_hat - x_0), C_t linear
         return (LossTerms.Weight(weighting, sigma) * LossTerms.SumPerSample(filteredError.square())).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,5 @@
+using SoftDiffusion.Schedules;
+using SoftDiffusion.Corruptions;
 using SoftDiffusion.Models;
 using SoftDiffusion.Tests.Sampling;
 using TorchSharp;
@@ -7,7 +9,7 @@ namespace SoftDiffusion.Tests.Models;
 
 public class GaussianPosteriorDenoiserTests
 {
-    static readonly GeometricSigma Schedule = new(0.05, 0.5);
+    static readonly GeometricNoiseSchedule Schedule = new(0.05, 0.5);
 
     [Fact]
     public void Diagonal_corruption_and_covariance_give_the_scalar_posterior_mean()
@@ -69,7 +71,7 @@ public class GaussianPosteriorDenoiserTests
     public void Returns_the_input_dtype()
     {
         using var scope = NewDisposeScope();
-        using var oracle = new GaussianPosteriorDenoiser(GaussianImages.Mean(4, 4), GaussianImages.Covariance(4, 4), DiagonalCorruption.Identity(), Schedule);
+        using var oracle = new GaussianPosteriorDenoiser(GaussianImages.Mean(4, 4), GaussianImages.Covariance(4, 4), new IdentityCorruption(), Schedule);
         var x0Hat = oracle.Denoise(zeros(2, 1, 4, 4), full(2, 0.5f));
         Assert.Equal(ScalarType.Float32, x0Hat.dtype);
         Assert.Equal([2L, 1, 4, 4], x0Hat.shape);
@@ -79,8 +81,8 @@ public class GaussianPosteriorDenoiserTests
     public void Rejects_bad_shapes()
     {
         using var scope = NewDisposeScope();
-        Assert.Throws<ArgumentException>(() => new GaussianPosteriorDenoiser(zeros(1, 4, 4), eye(15), DiagonalCorruption.Identity(), Schedule));
-        using var oracle = new GaussianPosteriorDenoiser(GaussianImages.Mean(4, 4), GaussianImages.Covariance(4, 4), DiagonalCorruption.Identity(), Schedule);
+        Assert.Throws<ArgumentException>(() => new GaussianPosteriorDenoiser(zeros(1, 4, 4), eye(15), new IdentityCorruption(), Schedule));
+        using var oracle = new GaussianPosteriorDenoiser(GaussianImages.Mean(4, 4), GaussianImages.Covariance(4, 4), new IdentityCorruption(), Schedule);
         var e = Assert.Throws<ArgumentException>(() => oracle.Denoise(zeros(2, 1, 3, 4), full(2, 0.5f)));
         Assert.Contains("[B, 1, 4, 4]", e.Message);
         Assert.Throws<ArgumentException>(() => oracle.Denoise(zeros(2, 1, 4, 4), full(3, 0.5f)));

@@ -6,9 +6,6 @@ namespace SoftDiffusion.Tests.Sampling;
 /// <summary>Test-local C_t = diag(d(t)) for a given d: t [B] -> [B, C, H, W] (or broadcastable); symmetric.</summary>
 sealed class DiagonalCorruption(Func<Tensor, Tensor> diagonal) : ICorruption
 {
-    /// <summary>C_t = I.</summary>
-    public static DiagonalCorruption Identity() => new(t => ones_like(t).view(-1, 1, 1, 1));
-
     /// <summary>C_t x = exp(-rates * t) x per pixel: smooth in t, invertible, equal to I at t = 0.</summary>
     public static DiagonalCorruption Decay(Tensor rates) => new(t => (-rates.to(t.dtype) * t.view(-1, 1, 1, 1)).exp());
 

@@ -1,3 +1,5 @@
+using SoftDiffusion.Schedules;
+using SoftDiffusion.Corruptions;
 using SoftDiffusion.Training;
 using SoftDiffusion.Tests.Sampling;
 using TorchSharp;
@@ -7,7 +9,7 @@ namespace SoftDiffusion.Tests.Training;
 
 public class LossTests
 {
-    static readonly GeometricSigma Schedule = new();
+    static readonly GeometricNoiseSchedule Schedule = new();
 
     /// <summary>Random x0 [4, 2, 5, 5], t [4] and eta.</summary>
     static (Tensor x0, Tensor t, Tensor eta) Batch(ulong seed, int count = 4, ScalarType dtype = ScalarType.Float64)
@@ -18,9 +20,7 @@ public class LossTests
                 randn([count, 2, 5, 5], dtype: dtype, generator: g));
     }
 
-    /// <summary>C_t = diag(m): the left three columns kept, the rest masked (singular, for every t).</summary>
-    static DiagonalCorruption LeftColumnsMask() =>
-        new(t => (arange(5, dtype: t.dtype) < 3).to(t.dtype).view(1, 1, 1, 5).expand(t.shape[0], 1, 5, 5));
+    static CorruptionProcess Process(ICorruption corruption) => new(corruption, Schedule);
 
     [Theory]
     [InlineData(LossWeighting.InverseSigmaSquared)]
@@ -31,7 +31,7 @@ public class LossTests
         using var scope = NewDisposeScope();
         var (x0, t, eta) = Batch(1, dtype: ScalarType.Float32);
         var denoiser = FunctionDenoiser.Nonlinear();
-        foreach (ITrainingLoss loss in new ITrainingLoss[] { new SoftScoreMatchingLoss(LeftColumnsMask(), Schedule, weighting), new PixelLoss(LeftColumnsMask(), Schedule, weighting) })
+        foreach (ITrainingLoss loss in new ITrainingLoss[] { new SoftScoreMatchingLoss(Process(new MaskCorruption(5, 5)), weighting), new PixelLoss(Process(new MaskCorruption(5, 5)), weighting) })
         {
             var perSample = loss.PerSample(denoiser, x0, t, eta);
             Assert.Equal([4L], perSample.shape);
@@ -62,7 +62,7 @@ public class LossTests
         };
         foreach (var (weighting, dsmWeighted) in expected)
         {
-            var ssm = new SoftScoreMatchingLoss(DiagonalCorruption.Identity(), Schedule, weighting).PerSample(denoiser, x0, t, eta);
+            var ssm = new SoftScoreMatchingLoss(Process(new IdentityCorruption()), weighting).PerSample(denoiser, x0, t, eta);
             Assert.True(ssm.allclose(dsmWeighted, rtol: 1e-9), $"{weighting}");   // float64; the two differ only by round-off
         }
     }
@@ -73,24 +73,25 @@ public class LossTests
         using var scope = NewDisposeScope();
         var (x0, t, eta) = Batch(3);
         var denoiser = FunctionDenoiser.Nonlinear();
-        var ssm = new SoftScoreMatchingLoss(DiagonalCorruption.Identity(), Schedule).PerSample(denoiser, x0, t, eta);
-        var pixel = new PixelLoss(DiagonalCorruption.Identity(), Schedule).PerSample(denoiser, x0, t, eta);
+        var ssm = new SoftScoreMatchingLoss(Process(new IdentityCorruption())).PerSample(denoiser, x0, t, eta);
+        var pixel = new PixelLoss(Process(new IdentityCorruption())).PerSample(denoiser, x0, t, eta);
         Assert.True(ssm.allclose(pixel, rtol: 1e-12));
     }
 
     [Fact]
     public void With_a_singular_mask_the_soft_loss_ignores_the_null_space_and_the_pixel_loss_does_not()
     {
-        // C_t = diag(m), m in {0, 1}: SSM = w ||m (x0_hat - x_0)||^2 counts the kept pixels only; changing x0_hat on the
-        // masked pixels (the null space of C_t) leaves SSM unchanged and changes the pixel loss.
+        // C_t = diag(m_t), m_t in {0, 1}: SSM = w ||m_t (x0_hat - x_0)||^2 counts the kept pixels only; changing x0_hat on
+        // the masked pixels (the null space of C_t) leaves SSM unchanged and changes the pixel loss.
         using var scope = NewDisposeScope();
-        var (x0, t, eta) = Batch(4);
-        var mask = LeftColumnsMask();
-        var keep = (arange(5, dtype: ScalarType.Float64) < 3).to(ScalarType.Float64).view(1, 1, 1, 5);
+        var (x0, _, eta) = Batch(4);
+        var t = tensor(new[] { 0.2, 0.5, 0.7, 0.95 }, dtype: ScalarType.Float64);     // 5 to 23 of the 25 pixels masked
+        var mask = new MaskCorruption(5, 5);
+        var keep = mask.Mask(t, ScalarType.Float64);                                    // [B, 1, 5, 5]
         var denoiser = FunctionDenoiser.Nonlinear();
         var nullSpaceShift = new FunctionDenoiser((x, tt) => denoiser.Denoise(x, tt) + 5 * (1 - keep));
-        var ssm = new SoftScoreMatchingLoss(mask, Schedule);
-        var pixel = new PixelLoss(mask, Schedule);
+        var ssm = new SoftScoreMatchingLoss(Process(mask));
+        var pixel = new PixelLoss(Process(mask));
 
         var sigma2 = Schedule.Sigma(t).square();
         var xT = x0 * keep + Schedule.Sigma(t).view(-1, 1, 1, 1) * eta;
@@ -106,7 +107,7 @@ public class LossTests
     {
         using var scope = NewDisposeScope();
         var (x0, t, eta) = Batch(5);
-        var loss = new SoftScoreMatchingLoss(DiagonalCorruption.Identity(), Schedule);
+        var loss = new SoftScoreMatchingLoss(Process(new IdentityCorruption()));
         var denoiser = FunctionDenoiser.Nonlinear();
         var e = Assert.Throws<ArgumentException>(() => loss.PerSample(denoiser, x0, t[..3], eta));
         Assert.Contains("[4]", e.Message);
