@@ -11,6 +11,7 @@ namespace SoftDiffusion.Sampling;
 /// <param name="TNext">t - dt = 1 - (i + 1) / N (0 at the last step).</param>
 /// <param name="Sigma">sigma_t.</param>
 /// <param name="SigmaNext">sigma_{t-dt}.</param>
-/// <param name="XT">x_t [B, C, H, W]. Valid only during the callback (disposed with the step); clone to keep.</param>
-/// <param name="X0Hat">x0_hat = h(x_t, t) [B, C, H, W]. Valid only during the callback; clone to keep.</param>
+/// <param name="XT">x_t [B, C, H, W]. Valid only during the callback (the step's dispose scope frees it); to keep it, use
+/// <c>XT.clone().MoveToOuterDisposeScope()</c> (the callback runs inside the step's scope, so this lands in the caller's).</param>
+/// <param name="X0Hat">x0_hat = h(x_t, t) [B, C, H, W]. Valid only during the callback; keep it as <see cref="XT"/>.</param>
 public sealed record SamplerStep(int Index, double T, double TNext, double Sigma, double SigmaNext, Tensor XT, Tensor X0Hat);
