@@ -86,10 +86,13 @@ public sealed class GaussianPosteriorDenoiser : IDenoiser, IDisposable
     public Tensor MarginalCovariance(double t)
     {
         using var scope = NewDisposeScope();
-        var c = CorruptionMatrix(t);
+        return MarginalCovariance(CorruptionMatrix(t), t).MoveToOuterDisposeScope();
+    }
+
+    Tensor MarginalCovariance(Tensor c, double t)
+    {
         double sigma = schedule.Sigma(t);
-        return (c.matmul(covariance).matmul(c.t()) + sigma * sigma * eye(Dimension, dtype: ScalarType.Float64, device: mu.device))
-            .MoveToOuterDisposeScope();
+        return c.matmul(covariance).matmul(c.t()) + sigma * sigma * eye(Dimension, dtype: ScalarType.Float64, device: mu.device);
     }
 
     /// <summary>K_t^T = (C_t Sigma C_t^T + sigma_t^2 I)^{-1} C_t Sigma (Cholesky solve) and C_t mu, cached per t.</summary>
@@ -99,7 +102,7 @@ public sealed class GaussianPosteriorDenoiser : IDenoiser, IDisposable
         using var scope = NewDisposeScope();
         var c = CorruptionMatrix(t);
         var cSigma = c.matmul(covariance);
-        var l = linalg.cholesky(MarginalCovariance(t));
+        var l = linalg.cholesky(MarginalCovariance(c, t));
         var gainT = cholesky_solve(cSigma, l).DetachFromDisposeScope();
         var cMu = c.matmul(mu).DetachFromDisposeScope();
         gains[t] = (gainT, cMu);
