@@ -48,8 +48,8 @@ public sealed class DctMoments : IDisposable
         {
             using var batchScope = NewDisposeScope();
             var xHat = Dct2d.Forward(images.narrow(0, start, Math.Min(batchSize, images.shape[0] - start)).to(ScalarType.Float64));
-            sum.add_(xHat.sum(0));
-            sumSquares.add_(xHat.square().sum(0));
+            sum.add_(xHat.sum([0]));
+            sumSquares.add_(xHat.square().sum([0]));
         }
         var n = images.shape[0];
         return new DctMoments(sum / n, sumSquares / n, n);

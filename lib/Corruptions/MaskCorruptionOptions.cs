@@ -6,4 +6,4 @@ namespace SoftDiffusion.Corruptions;
 public sealed record MaskCorruptionOptions(
     MaskPattern Pattern = MaskPattern.RandomPixelOrder, // which pixels go first
     ulong Seed = 0,                                     // seed of the pixel permutation (RandomPixelOrder only)
-    Func<Tensor, Tensor>? Fraction = null);             // rho(t): times [B] -> masked fraction [B] in [0, 1], rising from 0 to 1; null = rho(t) = t
+    Func<Tensor, Tensor>? Fraction = null);             // rho(t): times [B] (float64, CPU) -> masked fraction [B], rising from 0 to 1 (clamped to [0, 1]); null = rho(t) = t

@@ -1,4 +1,5 @@
 using SoftDiffusion.Corruptions;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Schedules;
@@ -34,14 +35,14 @@ public static class CorruptedDistance
             DistanceEstimator.DiagonalFrechet => FrechetFeatures(d, s, moments),
             _ => throw new ArgumentOutOfRangeException(nameof(estimator), estimator, "Unknown distance estimator."),
         };
-        var rows = Enumerable.Range(0, sigmaB.Count).Select(i => (f - f[i]).square().sum(1)).ToArray(); // row by row: no cancellation
-        return stack(rows).sqrt().cpu().MoveToOuterDisposeScope();
+        // Differences summed directly (no |a|^2 + |b|^2 - 2 a.b expansion, which cancels for close neighbours).
+        return cdist(f, f, 2.0, compute_mode.donot_use_mm_for_euclid_dist).cpu().MoveToOuterDisposeScope();
     }
 
     /// <summary>f_i = [d_i sqrt(M), sqrt(n) sigma_i]: ||f_i - f_j||^2 = sum_kl (d_i - d_j)^2 M_kl + n (sigma_i - sigma_j)^2.</summary>
     static Tensor CouplingFeatures(Tensor d, Tensor s, DctMoments moments)
     {
-        var m = moments.SecondMoment.sum(0).view(1, -1);
+        var m = moments.SecondMoment.sum([0]).view(1, -1);
         return cat([d * m.sqrt(), s * Math.Sqrt(moments.Mean.numel())], 1);
     }
 
@@ -49,7 +50,7 @@ public static class CorruptedDistance
     static Tensor FrechetFeatures(Tensor d, Tensor s, DctMoments moments)
     {
         var k = d.shape[0];
-        var meanSquares = moments.Mean.square().sum(0).view(1, -1);                                 // [1, HW]
+        var meanSquares = moments.Mean.square().sum([0]).view(1, -1);                                 // [1, HW]
         var variance = moments.Variance().view(1, moments.Mean.shape[0], -1);                       // [1, C, HW]
         var std = (d.square().unsqueeze(1) * variance + s.square().view(k, 1, 1)).sqrt().view(k, -1); // [K, C HW]
         return cat([d * meanSquares.sqrt(), std], 1);

@@ -50,11 +50,26 @@ public sealed class ScheduleSelector
         double[][] distances;
         using (var matrix = CorruptedDistance.Matrix(moments, levels, sigma, Options.Estimator))
             distances = Enumerable.Range(0, k).Select(i => matrix[i].data<double>().ToArray()).ToArray();
-        var (path, eps, iterations) = BisectEpsilon(distances, Options.Levels);
-        var inserted = Options.Levels - path.Count;
-        SplitLongestHops(path, distances, Options.Levels);
+        var (path, eps, iterations, inserted) = ChoosePath(distances, Options.Levels);
         return new ScheduleSelection(new BlurSchedule(path.Select(j => levels[j]).ToArray()), levels, sigma, distances,
-            path.ToArray(), eps, iterations, inserted, Options.Estimator);
+            path, eps, iterations, inserted, Options.Estimator);
+    }
+
+    /// <summary>
+    /// The graph step alone: L increasing candidate indices from 0 to K - 1 for a distance matrix [K][K] (eps bisected
+    /// over the distinct distances, hops split when the node count jumps over L; see the class summary).
+    /// </summary>
+    public static (int[] Indices, double Epsilon, int Iterations, int Inserted) ChoosePath(double[][] distances, int levels)
+    {
+        ArgumentNullException.ThrowIfNull(distances);
+        if (distances.Any(row => row.Length != distances.Length))
+            throw new ArgumentException($"Expected a square distance matrix [K][K], received {distances.Length} rows of lengths {string.Join(", ", distances.Select(r => r.Length).Distinct())}.", nameof(distances));
+        if (levels < 2 || levels > distances.Length)
+            throw new ArgumentOutOfRangeException(nameof(levels), levels, $"Expected 2 <= L <= K = {distances.Length}, received L = {levels}.");
+        var (path, eps, iterations) = BisectEpsilon(distances, levels);
+        var inserted = levels - path.Count;
+        SplitLongestHops(path, distances, levels);
+        return (path.ToArray(), eps, iterations, inserted);
     }
 
     /// <summary>Bisection over the sorted distinct distances for the smallest eps whose fewest-hop path has at most L nodes.</summary>
