@@ -10,6 +10,7 @@ namespace SoftDiffusion.Sampling;
 /// evaluation x0_hat = h(x_{t_i}, t_i) per step, one dispose scope per step, the per-step callback. A subclass supplies
 /// only the update x_t -> x_{t-dt}. The last step goes from t = dt to t = 0, where C_0 is (close to) the identity and
 /// sigma_0 = sigma_min &gt; 0, so the final state is a sample of q_0, with residual noise sigma_min.
+/// Runs without gradient tracking.
 /// </summary>
 public abstract class TimeGridSampler : ISampler
 {
@@ -19,7 +20,8 @@ public abstract class TimeGridSampler : ISampler
     {
         CheckInputs(x1, steps, noise);
         var sigmas = SigmaGrid(schedule, steps);
-        Tensor x = x1, x0Hat = x1;
+        using var noGrad = no_grad();                                                   // sampling never needs gradients
+        Tensor x = x1, x0Hat = x1;                                                      // x0Hat is set by the first step
         for (int i = 0; i < steps; i++)
         {
             using var scope = NewDisposeScope();

@@ -7,8 +7,7 @@ namespace SoftDiffusion.Tests.Sampling;
 /// q_0 = N(C_0 mu, C_0 Sigma C_0^T + sigma_0^2 I). Tolerances from the Monte Carlo error of n = 1500 samples:
 /// mean: every |z_i| &lt;= 4.5 (for exact samples P(max of 64 |N(0,1)| &gt; 4.5) ~ 64 * 6.8e-6 ~ 4e-4);
 /// covariance: relative Frobenius error &lt;= 1.5 x its expectation for exact samples (see <see cref="SamplerError"/>;
-/// exact draws of this Sigma give about 0.9 x it, and the extra 0.6 x leaves room for the ~0.3 x relative spread of a
-/// Frobenius norm dominated by the ~10 large eigenvalues of this smooth kernel).
+/// over 200 seeds of 1500 exact draws of this q_0 the ratio had mean 1.00, 99th percentile 1.21 and maximum 1.26).
 /// </summary>
 public class GaussianSamplingTests(GaussianSamplingRuns runs) : IClassFixture<GaussianSamplingRuns>
 {
