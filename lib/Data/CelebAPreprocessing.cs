@@ -10,8 +10,9 @@ namespace SoftDiffusion.Data;
 /// <see cref="Sampling"/>: bilinear filtering on the nearest mipmap level. For 140 -> 64 (2.19x) Skia picks level 1,
 /// the crop box-filtered 2 x 2 to 70 x 70, and interpolates that bilinearly to 64 x 64, so every output pixel averages
 /// a ~4 x 4 source footprint (antialiased). Measured on 1-pixel black/white stripes: this gives a flat 127; plain
-/// bilinear gives 8..247 (aliasing), trilinear (MipmapMode.Linear) still mixes in the unfiltered level (83..171) because
-/// of Skia's level bias, and the cubic resamplers (Mitchell 29..226) sample a fixed 4 x 4 source neighbourhood.
+/// bilinear gives 8..247 (aliasing), trilinear (MipmapMode.Linear) gives 83..171 (Skia's level choice for this scale
+/// lies between levels 0 and 1, so it still mixes in the unfiltered image), and the cubic resamplers (Mitchell
+/// 29..226) sample a fixed 4 x 4 source neighbourhood.
 /// </summary>
 public static class CelebAPreprocessing
 {
