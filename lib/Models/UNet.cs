@@ -64,7 +64,7 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
     {
         CheckInput(xT, t);
         using var scope = NewDisposeScope();
-        var embedding = timeEmbedding.forward(t.to(xT.dtype));
+        var embedding = timeEmbedding.forward(t.to(xT.dtype, xT.device));
         var skips = new Stack<Tensor>();
         var h = DownPath(inputConv.forward(xT), embedding, skips);
         h = middleBlock1.forward(middleAttention.forward(middleBlock0.forward(h, embedding)), embedding);

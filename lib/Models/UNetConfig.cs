@@ -40,8 +40,8 @@ public sealed record UNetConfig(
     public static UNetConfig Paper(int imageChannels = 3) =>
         new(imageChannels, BaseChannels: 128, ChannelMultipliers: [1, 2, 2, 2], BlocksPerLevel: 4, AttentionLevels: [2], Dropout: 0.1);
 
-    /// <summary>The settings that define the weights' shapes and the forward function, as (name, value) pairs, for
-    /// fingerprints and messages such as "base channels: checkpoint 64, this model 32".</summary>
+    /// <summary>Every setting as a (name, value) pair, for fingerprints, equality and messages such as
+    /// "checkpoint base channels 64, this model 32".</summary>
     public IReadOnlyList<(string Name, string Value)> Describe() =>
     [
         ("image channels", ImageChannels.ToString()),
@@ -52,6 +52,11 @@ public sealed record UNetConfig(
         ("dropout", Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("time embedding", TimeEmbedding.ToString()),
     ];
+
+    /// <summary>Value equality over every setting, including the contents of the arrays.</summary>
+    public bool Equals(UNetConfig? other) => other is not null && Describe().SequenceEqual(other.Describe());
+
+    public override int GetHashCode() => string.Join(";", Describe()).GetHashCode();
 
     /// <summary>Throws ArgumentException naming the first invalid setting.</summary>
     public void Validate()

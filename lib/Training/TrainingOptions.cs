@@ -30,7 +30,7 @@ public sealed record TrainingOptions(
     int LogEvery = 10,
     int CheckpointEvery = 1000)
 {
-    /// <summary>Laptop-CPU defaults: batch 64 and a 500-step warm-up, the rest as <see cref="TrainingOptions()"/>.</summary>
+    /// <summary>Laptop-CPU defaults: batch 64 and a 500-step warm-up, the other settings at their defaults.</summary>
     public static TrainingOptions Cpu => new(WarmupSteps: 500, BatchSize: 64);
 
     /// <summary>Throws ArgumentException naming the first invalid setting.</summary>

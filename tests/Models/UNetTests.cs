@@ -84,6 +84,14 @@ public sealed class UNetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ConfigurationsCompareByValue()
+    {
+        Assert.Equal(UNetConfig.Cpu(), UNetConfig.Cpu());   // separate arrays, same contents
+        Assert.NotEqual(UNetConfig.Cpu(), UNetConfig.Cpu() with { ChannelMultipliers = [1, 2, 4] });
+        Assert.Equal(UNetConfig.Cpu().GetHashCode(), UNetConfig.Cpu().GetHashCode());
+    }
+
+    [Fact]
     public void RejectsInputsOfTheWrongShape()
     {
         using var net = new UNet(UNetConfig.Cpu(1));   // 3 levels: H, W multiples of 4

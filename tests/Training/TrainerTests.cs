@@ -108,7 +108,7 @@ public sealed class TrainerTests
 
         var saved = run.ReadOptions();
         Assert.Equal(options, saved.Training);
-        Assert.Equal(TrainingFixtures.Config.Describe(), saved.Model.Describe());
+        Assert.Equal(TrainingFixtures.Config, saved.Model);
         Assert.Equal(new long[] { 1, 8, 8 }, saved.ImageShape);
         var metrics = run.ReadMetrics();
         Assert.Equal(new long[] { 2, 4, 5 }, metrics.Select(m => m.Step));   // every 2 steps and the last
