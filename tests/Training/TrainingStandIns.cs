@@ -5,14 +5,8 @@ using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Training;
 
-/// <summary>Test stand-in for the residual denoiser of the sampling branch: x0_hat = phi(x_t, t) + x_t.</summary>
-sealed class ResidualStandIn(nn.Module<Tensor, Tensor, Tensor> phi) : IDenoiser
-{
-    public Tensor Denoise(Tensor xT, Tensor t) => phi.forward(xT, t) + xT;
-}
-
-/// <summary>Test stand-in loss: x_t = x_0 + sigma_t eta with sigma_t = 0.1 + 0.9 t, per-sample mean of
-/// (x0_hat - x_0)^2. Optionally returns NaN from a given call on.</summary>
+/// <summary>Test loss with a noise level large enough to learn from in a few steps: x_t = x_0 + sigma_t eta with
+/// sigma_t = 0.1 + 0.9 t, per-sample mean of (x0_hat - x_0)^2. Optionally returns NaN from a given call on.</summary>
 sealed class MseStandInLoss(long nanFromCall = long.MaxValue) : ITrainingLoss
 {
     long calls;
@@ -49,7 +43,7 @@ static class TrainingFixtures
     {
         var network = new UNet(initial.Config);
         network.load_state_dict(initial.state_dict());
-        return new Trainer(network, new ResidualStandIn(network), loss ?? new MseStandInLoss(), data, options, run);
+        return new Trainer(network, new ResidualDenoiser(network), loss ?? new MseStandInLoss(), data, options, run);
     }
 
     /// <summary>Options for fast tests: batch 4, short warm-up, larger rate.</summary>
