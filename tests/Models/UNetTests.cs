@@ -30,6 +30,20 @@ public sealed class UNetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void GroupNormLayersStartAsTheIdentityAffineMap()
+    {
+        // TorchSharp 0.107's GroupNorm leaves weight and bias uninitialised (NaN was seen); PyTorch starts at 1 and 0.
+        using var net = new UNet(UNetConfig.Tiny(3));
+        var norms = net.named_parameters().Where(np => np.name.Contains("norm", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.NotEmpty(norms);
+        foreach (var (name, p) in norms)
+        {
+            double expected = name.EndsWith("weight") ? 1 : 0;
+            Assert.True(p.eq(expected).all().item<bool>(), $"{name} should start at {expected}");
+        }
+    }
+
+    [Fact]
     public void OutputDependsOnTimeOnceTheOutputLayerIsNonZero()
     {
         using var net = new UNet(UNetConfig.Tiny(1) with { TimeEmbedding = TimeEmbeddingKind.Sinusoidal });
