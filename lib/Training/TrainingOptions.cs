@@ -1,0 +1,48 @@
+namespace SoftDiffusion.Training;
+
+/// <summary>
+/// Optimisation settings of the trainer. The paper does not state them; the defaults are the project's choice
+/// (method.md §5, the common NCSN++/DDPM++ recipe). [choice]
+/// </summary>
+/// <param name="LearningRate">Adam's peak learning rate, reached after the warm-up.</param>
+/// <param name="WarmupSteps">Steps of linear warm-up from 0 to <paramref name="LearningRate"/> (5000 at paper scale; a few hundred on a CPU).</param>
+/// <param name="GradientClipNorm">Maximum global L2 norm of the gradient; larger gradients are rescaled to it. 0 disables clipping.</param>
+/// <param name="EmaDecay">Decay d of the exponential moving average of the weights, e = d e + (1 - d) w.</param>
+/// <param name="BatchSize">Images per step B.</param>
+/// <param name="TimeEpsilon">Smallest sampled time: t ~ U[eps, 1] per example.</param>
+/// <param name="Seed">Seeds the data order (per epoch) and the trainer's generator for t and eta.</param>
+/// <param name="AdamBeta1">Adam's first-moment decay.</param>
+/// <param name="AdamBeta2">Adam's second-moment decay.</param>
+/// <param name="AdamEpsilon">Adam's denominator epsilon.</param>
+/// <param name="LogEvery">Write a metrics line every this many steps (when training into a run directory).</param>
+/// <param name="CheckpointEvery">Write the checkpoint every this many steps (when training into a run directory); 0 only at the end.</param>
+public sealed record TrainingOptions(
+    double LearningRate = 2e-4,
+    int WarmupSteps = 5000,
+    double GradientClipNorm = 1.0,
+    double EmaDecay = 0.999,
+    int BatchSize = 128,
+    double TimeEpsilon = 1e-5,
+    long Seed = 0,
+    double AdamBeta1 = 0.9,
+    double AdamBeta2 = 0.999,
+    double AdamEpsilon = 1e-8,
+    int LogEvery = 10,
+    int CheckpointEvery = 1000)
+{
+    /// <summary>Laptop-CPU defaults: batch 64 and a 500-step warm-up, the other settings at their defaults.</summary>
+    public static TrainingOptions Cpu => new(WarmupSteps: 500, BatchSize: 64);
+
+    /// <summary>Throws ArgumentException naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (LearningRate <= 0) throw new ArgumentException($"Expected a positive learning rate, got {LearningRate}.");
+        if (WarmupSteps < 0) throw new ArgumentException($"Expected warm-up steps >= 0, got {WarmupSteps}.");
+        if (GradientClipNorm < 0) throw new ArgumentException($"Expected a gradient clip norm >= 0, got {GradientClipNorm}.");
+        if (EmaDecay is < 0 or > 1) throw new ArgumentException($"Expected an EMA decay in [0, 1], got {EmaDecay}.");
+        if (BatchSize < 1) throw new ArgumentException($"Expected a batch size >= 1, got {BatchSize}.");
+        if (TimeEpsilon is < 0 or >= 1) throw new ArgumentException($"Expected a time epsilon in [0, 1), got {TimeEpsilon}.");
+        if (LogEvery < 1) throw new ArgumentException($"Expected LogEvery >= 1, got {LogEvery}.");
+        if (CheckpointEvery < 0) throw new ArgumentException($"Expected CheckpointEvery >= 0, got {CheckpointEvery}.");
+    }
+}

@@ -1,0 +1,144 @@
+using SoftDiffusion.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace SoftDiffusion.Tests.Models;
+
+public sealed class UNetTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(1, 28, 28)]
+    [InlineData(3, 28, 28)]
+    [InlineData(1, 32, 32)]
+    [InlineData(3, 32, 32)]
+    [InlineData(3, 64, 64)]
+    [InlineData(1, 16, 24)]
+    public void OutputHasTheInputShapeAndIsZeroAtInitialisation(int channels, int height, int width)
+    {
+        using var net = new UNet(UNetConfig.Tiny(channels));
+        using var g = new Generator(1);
+        using var x = randn([2, channels, height, width], generator: g);
+        using var t = tensor(new[] { 0.1f, 0.9f });
+
+        using var phi = net.forward(x, t);
+
+        Assert.Equal(x.shape, phi.shape);
+        // The output conv starts at zero weight and bias, so phi is exactly 0 and x0_hat = x_t.
+        Assert.Equal(0, phi.abs().max().item<float>());
+    }
+
+    [Fact]
+    public void GroupNormLayersStartAsTheIdentityAffineMap()
+    {
+        // TorchSharp 0.107's GroupNorm leaves weight and bias uninitialised (NaN was seen); PyTorch starts at 1 and 0.
+        using var net = new UNet(UNetConfig.Tiny(3));
+        var norms = net.named_parameters().Where(np => np.name.Contains("norm", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.NotEmpty(norms);
+        foreach (var (name, p) in norms)
+        {
+            double expected = name.EndsWith("weight") ? 1 : 0;
+            Assert.True(p.eq(expected).all().item<bool>(), $"{name} should start at {expected}");
+        }
+    }
+
+    [Fact]
+    public void OutputDependsOnTimeOnceTheOutputLayerIsNonZero()
+    {
+        using var net = new UNet(UNetConfig.Tiny(1) with { TimeEmbedding = TimeEmbeddingKind.Sinusoidal });
+        var outputLayer = net.named_parameters().Where(np => np.name.StartsWith("outputConv")).ToList();
+        Assert.Equal(2, outputLayer.Count);   // weight and bias
+        using var g = new Generator(2);
+        using (no_grad())
+            foreach (var (_, p) in outputLayer) p.copy_(randn(p.shape, generator: g));
+        using var x = randn([1, 1, 8, 8], generator: g).expand(2, 1, 8, 8);
+        using var phi = net.forward(x, tensor(new[] { 0.2f, 0.7f }));
+
+        // Same input image, different t: the time embedding must change the output.
+        Assert.True((phi[0] - phi[1]).abs().max().item<float>() > 1e-6);
+    }
+
+    [Fact]
+    public void TinyParameterCountMatchesALayerByLayerCount()
+    {
+        // Independent count of UNetConfig.Tiny(c): base 8, multipliers (1, 2), 1 block per level, attention at
+        // level 1, time embedding 8 Fourier features -> 32.
+        const int c = 3, e = 32;
+        static long Conv(long i, long o, long k) => i * o * k * k + o;
+        static long Dense(long i, long o) => i * o + o;
+        static long Norm(long ch) => 2 * ch;
+        static long Res(long i, long o) => Norm(i) + Conv(i, o, 3) + Dense(e, o) + Norm(o) + Conv(o, o, 3) + (i == o ? 0 : Conv(i, o, 1));
+        static long Attn(long ch) => Norm(ch) + Conv(ch, 3 * ch, 1) + Conv(ch, ch, 1);
+        long time = Dense(8, e) + Dense(e, e);
+        long down = Conv(c, 8, 3) + Res(8, 8) + Conv(8, 8, 3) + Res(8, 16) + Attn(16);       // skips 8, 8, 8, 16
+        long middle = Res(16, 16) + Attn(16) + Res(16, 16);
+        long up = Res(16 + 16, 16) + Attn(16) + Res(16 + 8, 16) + Attn(16) + Conv(16, 16, 3)  // level 1, then upsample
+                + Res(16 + 8, 8) + Res(8 + 8, 8);                                              // level 0
+        long head = Norm(8) + Conv(8, c, 3);
+
+        using var net = new UNet(UNetConfig.Tiny(c));
+
+        Assert.Equal(time + down + middle + up + head, net.ParameterCount());
+    }
+
+    [Fact]
+    public void ParameterCountsOfTheNamedConfigurations()
+    {
+        foreach (var (name, config) in new[] { ("Tiny(1)", UNetConfig.Tiny(1)), ("Cpu(1)", UNetConfig.Cpu(1)), ("Paper(3)", UNetConfig.Paper(3)) })
+        {
+            using var first = new UNet(config);
+            using var second = new UNet(config);
+            output.WriteLine($"{name}: {first.ParameterCount():N0} parameters");
+            // Stable: the count depends on the configuration only.
+            Assert.Equal(first.ParameterCount(), second.ParameterCount());
+        }
+        using var cpu = new UNet(UNetConfig.Cpu());
+        Assert.InRange(cpu.ParameterCount(), 1_000_000, 3_000_000);   // the laptop budget
+    }
+
+    [Fact]
+    public void ConfigurationsCompareByValue()
+    {
+        Assert.Equal(UNetConfig.Cpu(), UNetConfig.Cpu());   // separate arrays, same contents
+        Assert.NotEqual(UNetConfig.Cpu(), UNetConfig.Cpu() with { ChannelMultipliers = [1, 2, 4] });
+        Assert.Equal(UNetConfig.Cpu().GetHashCode(), UNetConfig.Cpu().GetHashCode());
+    }
+
+    [Fact]
+    public void RejectsInputsOfTheWrongShape()
+    {
+        using var net = new UNet(UNetConfig.Cpu(1));   // 3 levels: H, W multiples of 4
+        using var t = tensor(new[] { 0.5f });
+
+        var channels = Assert.Throws<ArgumentException>(() => net.forward(zeros(1, 3, 28, 28), t));
+        Assert.Contains("[B, 1, H, W]", channels.Message);
+        var size = Assert.Throws<ArgumentException>(() => net.forward(zeros(1, 1, 30, 28), t));
+        Assert.Contains("divisible by 4", size.Message);
+        var times = Assert.Throws<ArgumentException>(() => net.forward(zeros(1, 1, 28, 28), zeros(2)));
+        Assert.Contains("[1]", times.Message);
+    }
+
+    [Fact]
+    public void PyTorchExportAndImportRoundTripTheWeights()
+    {
+        var config = UNetConfig.Tiny(3) with { TimeEmbedding = TimeEmbeddingKind.GaussianFourier };
+        using var source = new UNet(config);
+        using (no_grad())
+            foreach (var p in source.parameters()) p.add_(0.5);   // differ from any fresh initialisation
+        using var target = new UNet(config);
+        string path = Path.Combine(Path.GetTempPath(), $"unet-{Guid.NewGuid():N}.pt");
+        try
+        {
+            source.ExportPyTorch(path);
+            target.ImportPyTorch(path);
+        }
+        finally { File.Delete(path); }
+
+        var expected = source.state_dict();
+        var actual = target.state_dict();
+        Assert.Equal(expected.Keys.OrderBy(k => k), actual.Keys.OrderBy(k => k));
+        foreach (var (key, value) in expected)
+            Assert.True(value.equal(actual[key]).all().item<bool>(), $"{key} differs after the round trip");
+    }
+}

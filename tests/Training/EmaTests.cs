@@ -1,0 +1,44 @@
+using SoftDiffusion.Training;
+using static TorchSharp.torch;
+
+namespace SoftDiffusion.Tests.Training;
+
+public sealed class EmaTests
+{
+    [Fact]
+    public void OneUpdateIsTheClosedForm()
+    {
+        const double d = 0.9;
+        using var source = nn.Linear(3, 2);
+        using var average = nn.Linear(3, 2);
+        var ema = new ExponentialMovingAverage(source, average, d);
+        var e0 = source.parameters().Select(p => p.detach().clone()).ToList();   // the EMA starts at w
+        using (no_grad())
+            foreach (var p in source.parameters()) p.add_(1.0).mul_(2.0);        // new weights w
+
+        ema.Update();
+
+        foreach (var ((e, w), before) in average.parameters().Zip(source.parameters()).Zip(e0))
+        {
+            var expected = d * before + (1 - d) * w;   // e = d e + (1 - d) w
+            // float32 arithmetic in a different order: a few ulps of values of order 1.
+            Assert.True(e.allclose(expected, rtol: 0, atol: 1e-6));
+        }
+    }
+
+    [Fact]
+    public void TheAverageStartsAsACopyIndependentOfTheSource()
+    {
+        using var source = nn.Linear(3, 2);
+        using var average = nn.Linear(3, 2);
+        _ = new ExponentialMovingAverage(source, average, 0.999);
+        var copy = average.parameters().Select(p => p.detach().clone()).ToList();
+        Assert.All(average.parameters().Zip(source.parameters()), pair => Assert.True(pair.First.equal(pair.Second).all().item<bool>()));
+
+        using (no_grad())
+            foreach (var p in source.parameters()) p.add_(1.0);
+
+        Assert.All(average.parameters().Zip(copy), pair => Assert.True(pair.First.equal(pair.Second).all().item<bool>()));
+        Assert.All(average.parameters(), p => Assert.False(p.requires_grad));
+    }
+}
