@@ -32,7 +32,7 @@ public abstract class SamplerContract
     public void Evaluates_the_denoiser_once_per_step_on_the_time_grid()
     {
         using var scope = NewDisposeScope();
-        var denoiser = FunctionDenoiser.Nonlinear();
+        var denoiser = TestDenoisers.Nonlinear();
         var steps = new List<SamplerStep>();
         using var noise = new PerSampleNoise(1, Batch);
         using var result = Create().Sample(denoiser, Blur, Schedule, Start(1), 7, noise, steps.Add);
@@ -55,7 +55,7 @@ public abstract class SamplerContract
         var x1 = Start(2);
         var trace = new List<(SamplerStep step, Tensor xT, Tensor x0Hat)>();
         using var noise = new PerSampleNoise(5, Batch);
-        using var result = Create().Sample(FunctionDenoiser.Nonlinear(), Blur, Schedule, x1, 4, noise,
+        using var result = Create().Sample(TestDenoisers.Nonlinear(), Blur, Schedule, x1, 4, noise,
             s => trace.Add((s, s.XT.clone().MoveToOuterDisposeScope(), s.X0Hat.clone().MoveToOuterDisposeScope())));
         using var replay = new PerSampleNoise(5, Batch);
         for (int i = 0; i < trace.Count; i++)
@@ -74,9 +74,9 @@ public abstract class SamplerContract
         using var scope = NewDisposeScope();
         var x1 = Start(3);
         using var noise = new PerSampleNoise(11, Batch);
-        using var all = Create().Sample(FunctionDenoiser.Nonlinear(), Blur, Schedule, x1, 5, noise);
+        using var all = Create().Sample(TestDenoisers.Nonlinear(), Blur, Schedule, x1, 5, noise);
         using var alone = new PerSampleNoise(11, 1, firstIndex: 2);
-        using var single = Create().Sample(FunctionDenoiser.Nonlinear(), Blur, Schedule, x1[2..3], 5, alone);
+        using var single = Create().Sample(TestDenoisers.Nonlinear(), Blur, Schedule, x1[2..3], 5, alone);
         Assert.True(all.X[2..3].allclose(single.X, atol: 1e-6));   // same arithmetic per sample, float32
     }
 
@@ -87,7 +87,7 @@ public abstract class SamplerContract
         var x1 = Start(4);
         var copy = x1.clone();
         using var noise = new PerSampleNoise(1, Batch);
-        using var result = Create().Sample(FunctionDenoiser.Nonlinear(), Blur, Schedule, x1, 3, noise);
+        using var result = Create().Sample(TestDenoisers.Nonlinear(), Blur, Schedule, x1, 3, noise);
         Assert.True(x1.equal(copy).all().item<bool>());
     }
 
@@ -96,7 +96,7 @@ public abstract class SamplerContract
     {
         using var scope = NewDisposeScope();
         var sampler = Create();
-        var denoiser = FunctionDenoiser.Nonlinear();
+        var denoiser = TestDenoisers.Nonlinear();
         using var noise = new PerSampleNoise(1, Batch);
         Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Sample(denoiser, Blur, Schedule, Start(1), 0, noise));
         var rank = Assert.Throws<ArgumentException>(() => sampler.Sample(denoiser, Blur, Schedule, Start(1)[0], 3, noise));
@@ -160,8 +160,8 @@ public class DeterministicSoftDdimSamplerContract() : SoftDdimSamplerContract(0)
         var x1 = randn(2, 1, 8, 8);
         using var noiseA = new PerSampleNoise(1, 2);
         using var noiseB = new PerSampleNoise(99, 2);
-        using var a = Create().Sample(FunctionDenoiser.Nonlinear(), Blur, Schedule, x1, 6, noiseA);
-        using var b = Create().Sample(FunctionDenoiser.Nonlinear(), Blur, Schedule, x1, 6, noiseB);
+        using var a = Create().Sample(TestDenoisers.Nonlinear(), Blur, Schedule, x1, 6, noiseA);
+        using var b = Create().Sample(TestDenoisers.Nonlinear(), Blur, Schedule, x1, 6, noiseB);
         Assert.True(a.X.equal(b.X).all().item<bool>());
     }
 }

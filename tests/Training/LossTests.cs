@@ -30,7 +30,7 @@ public class LossTests
     {
         using var scope = NewDisposeScope();
         var (x0, t, eta) = Batch(1, dtype: ScalarType.Float32);
-        var denoiser = FunctionDenoiser.Nonlinear();
+        var denoiser = TestDenoisers.Nonlinear();
         foreach (ITrainingLoss loss in new ITrainingLoss[] { new SoftScoreMatchingLoss(Process(new MaskCorruption(5, 5)), weighting), new PixelLoss(Process(new MaskCorruption(5, 5)), weighting) })
         {
             var perSample = loss.PerSample(denoiser, x0, t, eta);
@@ -48,7 +48,7 @@ public class LossTests
         // 1/(2 sigma^4) -> (1/2)||s - target||^2, 1/sigma^2 -> sigma^2 ||s - target||^2, 1 -> sigma^4 ||s - target||^2.
         using var scope = NewDisposeScope();
         var (x0, t, eta) = Batch(2);
-        var denoiser = FunctionDenoiser.Nonlinear();
+        var denoiser = TestDenoisers.Nonlinear();
         var sigma = Schedule.Sigma(t).view(-1, 1, 1, 1);
         var xT = x0 + sigma * eta;
         var score = (denoiser.Denoise(xT, t) - xT) / sigma.square();
@@ -72,7 +72,7 @@ public class LossTests
     {
         using var scope = NewDisposeScope();
         var (x0, t, eta) = Batch(3);
-        var denoiser = FunctionDenoiser.Nonlinear();
+        var denoiser = TestDenoisers.Nonlinear();
         var ssm = new SoftScoreMatchingLoss(Process(new IdentityCorruption())).PerSample(denoiser, x0, t, eta);
         var pixel = new PixelLoss(Process(new IdentityCorruption())).PerSample(denoiser, x0, t, eta);
         Assert.True(ssm.allclose(pixel, rtol: 1e-12));
@@ -88,7 +88,7 @@ public class LossTests
         var t = tensor(new[] { 0.2, 0.5, 0.7, 0.95 }, dtype: ScalarType.Float64);     // 5 to 23 of the 25 pixels masked
         var mask = new MaskCorruption(5, 5);
         var keep = mask.Mask(t, ScalarType.Float64);                                    // [B, 1, 5, 5]
-        var denoiser = FunctionDenoiser.Nonlinear();
+        var denoiser = TestDenoisers.Nonlinear();
         var nullSpaceShift = new FunctionDenoiser((x, tt) => denoiser.Denoise(x, tt) + 5 * (1 - keep));
         var ssm = new SoftScoreMatchingLoss(Process(mask));
         var pixel = new PixelLoss(Process(mask));
@@ -108,7 +108,7 @@ public class LossTests
         using var scope = NewDisposeScope();
         var (x0, t, eta) = Batch(5);
         var loss = new SoftScoreMatchingLoss(Process(new IdentityCorruption()));
-        var denoiser = FunctionDenoiser.Nonlinear();
+        var denoiser = TestDenoisers.Nonlinear();
         var e = Assert.Throws<ArgumentException>(() => loss.PerSample(denoiser, x0, t[..3], eta));
         Assert.Contains("[4]", e.Message);
         Assert.Throws<ArgumentException>(() => loss.PerSample(denoiser, x0, t, eta[.., ..1]));
