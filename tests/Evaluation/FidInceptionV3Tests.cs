@@ -133,7 +133,7 @@ public class FidInceptionV3Tests(FidInceptionFixture fixture) : IClassFixture<Fi
     {
         using var folder = new EvaluationTestData.TempFolder();
         string path = folder.File("other.pth");
-        using (var other = new KeysOnly())
+        using (var other = new KeysOnly(("Conv2d_1a_3x3.conv.weight", [32, 3, 3, 3]), ("AuxLogits.fc.weight", [4, 4])))
             other.save_py(path);
         var e = Assert.Throws<InvalidDataException>(() => FidInceptionV3.Load(path));
         Assert.Contains(path, e.Message);
@@ -145,13 +145,24 @@ public class FidInceptionV3Tests(FidInceptionFixture fixture) : IClassFixture<Fi
         Assert.Contains("471 missing key(s)", e.Message); // 566 - 94 counters - 1 present
     }
 
-    /// <summary>A module with one matching key and one that the FID Inception does not have.</summary>
+    [Fact]
+    public void TensorOfTheWrongShapeIsReportedWithTheFile()
+    {
+        using var folder = new EvaluationTestData.TempFolder();
+        string path = folder.File("imagenet1000.pth");
+        using (var other = new KeysOnly(("fc.bias", [1000]))) // torchvision's 1000-class head instead of the FID network's 1008
+            other.save_py(path);
+        var e = Assert.Throws<InvalidDataException>(() => FidInceptionV3.Load(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("1 key(s) with fewer elements than the module's shape (or NaN values) [fc.bias [1008]]", e.Message);
+    }
+
+    /// <summary>A module holding exactly the given parameter names and shapes.</summary>
     sealed class KeysOnly : nn.Module
     {
-        public KeysOnly() : base(nameof(KeysOnly))
+        public KeysOnly(params (string Name, long[] Shape)[] keys) : base(nameof(KeysOnly))
         {
-            register_parameter("Conv2d_1a_3x3.conv.weight", nn.Parameter(zeros(32, 3, 3, 3)));
-            register_parameter("AuxLogits.fc.weight", nn.Parameter(zeros(4, 4)));
+            foreach (var (name, shape) in keys) register_parameter(name, nn.Parameter(zeros(shape)));
         }
     }
 
