@@ -47,7 +47,7 @@ public sealed class FashionClassifierFeatures : Module<Tensor, Tensor>, IFeature
     public override Tensor forward(Tensor images) => head.call(trunk.call(images));
 
     /// <summary>Penultimate-layer features, without gradients, in eval mode.</summary>
-    /// <param name="images">Images [N, 1, 28, 28] in [-1, 1].</param>
+    /// <param name="images">Images [N, 1, 28, 28] in [-1, 1] (clamped to that range first, as saving them as images would).</param>
     /// <returns>[N, 128], float32.</returns>
     public Tensor Features(Tensor images)
     {
@@ -55,7 +55,7 @@ public sealed class FashionClassifierFeatures : Module<Tensor, Tensor>, IFeature
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         eval();
-        return trunk.call(images).MoveToOuterDisposeScope();
+        return trunk.call(images.clamp(-1, 1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Fraction of <paramref name="images"/> whose predicted class equals the label, in eval mode.</summary>
