@@ -1,3 +1,4 @@
+using SoftDiffusion.Models;
 using SoftDiffusion.Schedules;
 using SoftDiffusion.Corruptions;
 using SoftDiffusion.Training;
