@@ -16,7 +16,7 @@ static class MethodBenchmarks
         public Tensor Denoise(Tensor xT, Tensor t) => xT * 0.9f;
     }
 
-    public static void Operators(long batch, long channels, long size)
+    public static double Operators(long batch, long channels, long size)
     {
         Console.WriteLine($"Operators on [{batch}, {channels}, {size}, {size}] float32, per-sample t:");
         var generator = new Generator(0);
@@ -25,12 +25,14 @@ static class MethodBenchmarks
         var blur = new BlurCorruption(BlurSchedule.LogSpaced(size));
         var mask = new MaskCorruption(size, size);
         var noise = new GeometricNoiseSchedule();
-        Timing.Report("blur C_t x (DCT heat kernel)", Timing.MedianMilliseconds(() => blur.Apply(x, t)));
+        double blurMs = Timing.MedianMilliseconds(() => blur.Apply(x, t));
+        Timing.Report("blur C_t x (DCT heat kernel)", blurMs);
         Timing.Report("mask C_t x (random pixel order)", Timing.MedianMilliseconds(() => mask.Apply(x, t)));
         Timing.Report("forward process x_t = C_t x_0 + sigma_t eta (blur)", Timing.MedianMilliseconds(() => new CorruptionProcess(blur, noise).Sample(x, t, randn_like(x))));
+        return blurMs;
     }
 
-    public static void Samplers(long batch, long channels, long size, int steps = 20)
+    public static double Samplers(long batch, long channels, long size, int steps = 20)
     {
         Console.WriteLine($"Sampler steps on [{batch}, {channels}, {size}, {size}], blur, network replaced by one multiply ({steps} steps, per step):");
         var x1 = randn(new[] { batch, channels, size, size }, generator: new Generator(1));
@@ -38,12 +40,15 @@ static class MethodBenchmarks
         var noise = new GeometricNoiseSchedule();
         var denoiser = new ScaledInput();
         double denoise = Timing.MedianMilliseconds(() => denoiser.Denoise(x1, ones(batch)));
+        double momentum = 0;
         foreach (var (name, sampler) in new (string, ISampler)[] { ("Naive", new NaiveSampler()), ("Momentum", new MomentumSampler()), ("Soft DDIM (nu = 0)", new SoftDdimSampler()) })
         {
             using var perSample = new PerSampleNoise(seed: 0, count: (int)batch);
             double total = Timing.MedianMilliseconds(() => sampler.Sample(denoiser, blur, noise, x1, steps, perSample).Dispose(), repeats: 3, warmup: 1);
             Timing.Report($"{name} step without the network", total / steps - denoise);
+            if (sampler is MomentumSampler) momentum = total / steps - denoise;
         }
+        return momentum;
     }
 
     public static void Selector()
