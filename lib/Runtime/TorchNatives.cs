@@ -29,7 +29,7 @@ public static class TorchNatives
             string directory = FindNativeDirectory();
             string bridge = Path.Combine(directory, BridgeFileName);
             if (OperatingSystem.IsLinux()) Patched = PatchIfNeeded(bridge);
-            Load(bridge);
+            LoadExplained(bridge);
             torch.InitializeDeviceType(DeviceType.CPU);
             loadedFrom = directory;
         }
@@ -75,7 +75,8 @@ public static class TorchNatives
         }
     }
 
-    static void Load(string path)
+    /// <summary>Loads a native library by absolute path; a refusal is rethrown with the loader's reason and what to do.</summary>
+    internal static void LoadExplained(string path)
     {
         try
         {

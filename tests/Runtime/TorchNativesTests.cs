@@ -28,3 +28,22 @@ public class TorchNativesTests
         Assert.Equal(expected00.item<float>(), g[0, 0, 2, 2].item<float>(), 3);
     }
 }
+
+public class NativeLoadErrorTests
+{
+    [Fact]
+    public void ARefusedLibraryIsReportedWithTheLoadersReasonAndTheFile()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"not-a-library-{Guid.NewGuid():N}.so");
+        File.WriteAllText(path, "this is not an ELF shared object");
+        try
+        {
+            var e = Assert.Throws<DllNotFoundException>(() => TorchNatives.LoadExplained(path));
+            Assert.Contains(path, e.Message);
+            Assert.Contains("system loader refused it", e.Message);
+            // The loader's own words (glibc: "invalid ELF header" / "file too short") are quoted.
+            Assert.Contains(e.InnerException!.Message.Trim(), e.Message);
+        }
+        finally { File.Delete(path); }
+    }
+}
