@@ -1,3 +1,6 @@
+using SoftDiffusion.Models;
+using SoftDiffusion.Training;
+
 namespace SoftDiffusion.Workbook;
 
 /// <summary>The scale of everything a notebook does (design.md, Profiles).</summary>
@@ -17,15 +20,46 @@ public enum ProfileName
 /// </summary>
 /// <param name="Name">The profile.</param>
 /// <param name="ImagesShown">Images in a grid shown inline.</param>
-/// <param name="ImagesForStatistics">Images used for histograms, spectra and other dataset statistics.</param>
-public sealed record Profile(ProfileName Name, int ImagesShown, int ImagesForStatistics)
+/// <param name="ImagesForStatistics">Images used for histograms, spectra and other dataset statistics (and to fit p_1).</param>
+/// <param name="Network">The U-Net that notebook 04 and tools/Train train [choice; the paper does not state its network].</param>
+/// <param name="Training">Optimiser settings of that training, batch size included [choice].</param>
+/// <param name="TrainingSteps">Updates of a complete training run (a resumed run trains only the rest).</param>
+/// <param name="TrainingImages">Training images used (the first ones of the split); null uses the whole split.</param>
+/// <param name="SampleEvery">Write a sample grid every this many steps during training; 0 only at the end.</param>
+/// <param name="SamplerSteps">Steps (NFE) of the Momentum sampler for sample grids (Figure 3 of the paper sweeps 50..1000).</param>
+public sealed record Profile(
+    ProfileName Name,
+    int ImagesShown,
+    int ImagesForStatistics,
+    UNetConfig Network,
+    TrainingOptions Training,
+    long TrainingSteps,
+    int? TrainingImages,
+    int SampleEvery,
+    int SamplerSteps)
 {
     /// <summary>The environment variable that selects the profile.</summary>
     public const string EnvironmentVariable = "SOFT_DIFFUSION_PROFILE";
 
-    public static Profile Smoke { get; } = new(ProfileName.Smoke, ImagesShown: 16, ImagesForStatistics: 500);
-    public static Profile Cpu { get; } = new(ProfileName.Cpu, ImagesShown: 64, ImagesForStatistics: 10_000);
-    public static Profile Paper { get; } = new(ProfileName.Paper, ImagesShown: 64, ImagesForStatistics: 50_000);
+    /// <summary>Seconds: the tiny U-Net for 20 steps of batch 16 on 512 images, a 10-step sampler.</summary>
+    public static Profile Smoke { get; } = new(ProfileName.Smoke, ImagesShown: 16, ImagesForStatistics: 500,
+        Network: UNetConfig.Tiny(1),
+        Training: new TrainingOptions(LearningRate: 1e-3, WarmupSteps: 5, BatchSize: 16, LogEvery: 5, CheckpointEvery: 0),
+        TrainingSteps: 20, TrainingImages: 512, SampleEvery: 10, SamplerSteps: 10);
+
+    /// <summary>About an hour on a 2-core CPU: the cpu U-Net (1.6 M parameters), batch 64, 2000 steps (measured 34 images/s,
+    /// so ~63 min of training), a grid of 64 samples every 500 steps with a 100-step sampler (~40 s each).</summary>
+    public static Profile Cpu { get; } = new(ProfileName.Cpu, ImagesShown: 64, ImagesForStatistics: 10_000,
+        Network: UNetConfig.Cpu(1),
+        Training: TrainingOptions.Cpu,
+        TrainingSteps: 2000, TrainingImages: null, SampleEvery: 500, SamplerSteps: 100);
+
+    /// <summary>CelebA-64 at the paper's scale: the NCSN++-size U-Net, batch 128, score_sde's 1.3 M CelebA
+    /// iterations (the paper does not state its own), a 300-step sampler (Figure 3's best NFE).</summary>
+    public static Profile Paper { get; } = new(ProfileName.Paper, ImagesShown: 64, ImagesForStatistics: 50_000,
+        Network: UNetConfig.Paper(3),
+        Training: new TrainingOptions(),
+        TrainingSteps: 1_300_000, TrainingImages: null, SampleEvery: 10_000, SamplerSteps: 300);
 
     /// <summary>The profile named <paramref name="name"/> (case-insensitive).</summary>
     public static Profile Parse(string name) => name.Trim().ToLowerInvariant() switch

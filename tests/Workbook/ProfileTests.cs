@@ -1,3 +1,5 @@
+using SoftDiffusion.Models;
+using SoftDiffusion.Training;
 using SoftDiffusion.Workbook;
 
 namespace SoftDiffusion.Tests.Workbook;
@@ -24,5 +26,20 @@ public class ProfileTests
     {
         Assert.True(Profile.Smoke.ImagesForStatistics < Profile.Cpu.ImagesForStatistics);
         Assert.True(Profile.Cpu.ImagesForStatistics < Profile.Paper.ImagesForStatistics);
+    }
+
+    [Fact]
+    public void SmokeTrainsLessThanCpu()
+    {
+        using var smokeNetwork = new UNet(Profile.Smoke.Network);
+        using var cpuNetwork = new UNet(Profile.Cpu.Network);
+        Assert.True(smokeNetwork.ParameterCount() < cpuNetwork.ParameterCount());
+        Assert.True(Profile.Smoke.TrainingSteps < Profile.Cpu.TrainingSteps);
+        Assert.True(Profile.Smoke.Training.BatchSize < Profile.Cpu.Training.BatchSize);
+        Assert.True(Profile.Smoke.TrainingImages < (Profile.Cpu.TrainingImages ?? int.MaxValue));
+        Assert.True(Profile.Smoke.SamplerSteps < Profile.Cpu.SamplerSteps);
+        Assert.True(Profile.Smoke.SampleEvery <= Profile.Smoke.TrainingSteps, "smoke writes a grid during training");
+        Assert.Equal(UNetConfig.Cpu(1), Profile.Cpu.Network);
+        Assert.Equal(TrainingOptions.Cpu, Profile.Cpu.Training);
     }
 }

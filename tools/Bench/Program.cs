@@ -2,7 +2,7 @@ using SoftDiffusion.Bench;
 using SoftDiffusion.Models;
 using SoftDiffusion.Workbook;
 
-// Benchmarks: dotnet run -c Release --project tools/Bench -- [operators|method|all]
+// Benchmarks: dotnet run -c Release --project tools/Bench -- [operators|method|all|training [steps] [memory-every]]
 string what = args.Length > 0 ? args[0] : "all";
 var session = Workbook.Init(Profile.Cpu);
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}");
@@ -22,5 +22,12 @@ if (what is "method" or "all")
         Console.WriteLine($"  => C_t is {100 * blur / network:F1}% and a Momentum step without the network {100 * momentum / network:F1}% of the cpu-profile U-Net forward pass at this shape");
     }
     MethodBenchmarks.Selector();
+}
+if (what is "training")
+{
+    // The cpu profile's training step against a bare forward/backward/Adam loop (default 2000 steps each, memory every 100).
+    int steps = args.Length > 1 ? int.Parse(args[1]) : 2000;
+    int memoryEvery = args.Length > 2 ? int.Parse(args[2]) : 100;
+    TrainingBenchmarks.Overhead(Profile.Cpu, steps, memoryEvery);
 }
 return 0;
