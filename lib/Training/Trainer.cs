@@ -135,7 +135,7 @@ public sealed class Trainer : IDisposable
         mean.backward();
         double gradientNorm = Options.GradientClipNorm > 0 ? GradientClipping.ClipByGlobalNorm(network.parameters(), Options.GradientClipNorm) : double.NaN;
         optimizer.step();
-        ema.Update();
+        ema.Update(step);
         Step = step;
         return new TrainingStepReport(step, value, t.cpu().data<float>().ToArray(), perSample.detach().cpu().data<float>().ToArray(),
             learningRate, gradientNorm, x0.shape[0] / clock.Elapsed.TotalSeconds);

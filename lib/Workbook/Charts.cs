@@ -31,12 +31,22 @@ public static class Charts
         return Style(chart, title, xTitle, yTitle, logX, logY);
     }
 
+    /// <summary>One column per (label, value) pair, e.g. the FID of each ablation.</summary>
+    public static GenericChart Columns(IEnumerable<(string Label, double Value)> columns, string title, string xTitle, string yTitle)
+    {
+        var list = columns.ToList();
+        return Style(CSharpChart.Column<double, string, string>(values: list.Select(c => c.Value).ToArray(), Keys: list.Select(c => c.Label).ToArray(), Name: yTitle),
+            title, xTitle, yTitle, categoricalX: true);
+    }
+
     /// <summary>A heat map of a matrix z[row][column] (e.g. a distance matrix or a DCT spectrum).</summary>
     public static GenericChart Heatmap(double[][] z, string title, string xTitle, string yTitle) =>
         Style(CSharpChart.Heatmap<double, int, int, string>(zData: z), title, xTitle, yTitle);
 
-    static GenericChart Style(GenericChart chart, string title, string xTitle, string yTitle, bool logX = false, bool logY = false) =>
+    static GenericChart Style(GenericChart chart, string title, string xTitle, string yTitle, bool logX = false, bool logY = false,
+        bool categoricalX = false) =>
         Plotly.NET.Chart.withTitle(title, null).Invoke(chart)
-            .WithXAxisStyle<double, double, string>(TitleText: xTitle, AxisType: logX ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear)
+            .WithXAxisStyle<double, double, string>(TitleText: xTitle,
+                AxisType: categoricalX ? StyleParam.AxisType.Category : logX ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear)
             .WithYAxisStyle<double, double, string>(TitleText: yTitle, AxisType: logY ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear);
 }

@@ -27,6 +27,10 @@ public enum ProfileName
 /// <param name="TrainingImages">Training images used (the first ones of the split); null uses the whole split.</param>
 /// <param name="SampleEvery">Write a sample grid every this many steps during training; 0 only at the end.</param>
 /// <param name="SamplerSteps">Steps (NFE) of the Momentum sampler for sample grids (Figure 3 of the paper sweeps 50..1000).</param>
+/// <param name="AblationSteps">Training budget of every ablation run of notebook 06 (the same for all, so they compare).</param>
+/// <param name="EvaluationSamples">Samples behind each FID/KID of notebooks 05-07 (the paper: 50,000 [choice]).</param>
+/// <param name="NfeSweep">The sampler steps (NFE) of the FID-versus-NFE curves of notebook 07 (Figure 3).</param>
+/// <param name="ComparisonNfe">NFE of the sampler comparison of notebook 05 (Figure 4) and of the ablation scores of notebook 06.</param>
 public sealed record Profile(
     ProfileName Name,
     int ImagesShown,
@@ -36,30 +40,40 @@ public sealed record Profile(
     long TrainingSteps,
     int? TrainingImages,
     int SampleEvery,
-    int SamplerSteps)
+    int SamplerSteps,
+    int AblationSteps,
+    int EvaluationSamples,
+    int[] NfeSweep,
+    int ComparisonNfe)
 {
     /// <summary>The environment variable that selects the profile.</summary>
     public const string EnvironmentVariable = "SOFT_DIFFUSION_PROFILE";
 
-    /// <summary>Seconds: the tiny U-Net for 20 steps of batch 16 on 512 images, a 10-step sampler.</summary>
+    /// <summary>Seconds: the tiny U-Net for 20 steps of batch 16 on 512 images, a 10-step sampler; ablations of 4
+    /// steps, scores of 16 samples (a singular covariance, flagged as such) at 2 and 4 NFE.</summary>
     public static Profile Smoke { get; } = new(ProfileName.Smoke, ImagesShown: 16, ImagesForStatistics: 500,
         Network: UNetConfig.Tiny(1),
         Training: new TrainingOptions(LearningRate: 1e-3, WarmupSteps: 5, BatchSize: 16, LogEvery: 5, CheckpointEvery: 0),
-        TrainingSteps: 20, TrainingImages: 512, SampleEvery: 10, SamplerSteps: 10);
+        TrainingSteps: 20, TrainingImages: 512, SampleEvery: 10, SamplerSteps: 10,
+        AblationSteps: 4, EvaluationSamples: 16, NfeSweep: [2, 4], ComparisonNfe: 4);
 
-    /// <summary>About an hour on a 2-core CPU: the cpu U-Net (1.6 M parameters), batch 64, 2000 steps (measured 34 images/s,
-    /// so ~63 min of training), a grid of 64 samples every 500 steps with a 100-step sampler (~40 s each).</summary>
+    /// <summary>Half an hour per run on a 2-core CPU: the cpu U-Net (1.0 M parameters), batch 64, 2000 steps (about 72
+    /// images/s measured here, so ~30 min), a grid of 64 samples every 500 steps with a 100-step sampler; ablations of
+    /// 500 steps each; scores of 500 samples, FID against NFE at 10, 20, 50, 100 and 200, samplers compared at 100.</summary>
     public static Profile Cpu { get; } = new(ProfileName.Cpu, ImagesShown: 64, ImagesForStatistics: 10_000,
         Network: UNetConfig.Cpu(1),
         Training: TrainingOptions.Cpu,
-        TrainingSteps: 2000, TrainingImages: null, SampleEvery: 500, SamplerSteps: 100);
+        TrainingSteps: 2000, TrainingImages: null, SampleEvery: 500, SamplerSteps: 100,
+        AblationSteps: 500, EvaluationSamples: 500, NfeSweep: [10, 20, 50, 100, 200], ComparisonNfe: 100);
 
     /// <summary>CelebA-64 at the paper's scale: the NCSN++-size U-Net, batch 128, score_sde's 1.3 M CelebA
-    /// iterations (the paper does not state its own), a 300-step sampler (Figure 3's best NFE).</summary>
+    /// iterations (the paper does not state its own), a 300-step sampler (Figure 3's best NFE); 50,000 samples per
+    /// score and Figure 3's NFE grid.</summary>
     public static Profile Paper { get; } = new(ProfileName.Paper, ImagesShown: 64, ImagesForStatistics: 50_000,
         Network: UNetConfig.Paper(3),
         Training: new TrainingOptions(),
-        TrainingSteps: 1_300_000, TrainingImages: null, SampleEvery: 10_000, SamplerSteps: 300);
+        TrainingSteps: 1_300_000, TrainingImages: null, SampleEvery: 10_000, SamplerSteps: 300,
+        AblationSteps: 100_000, EvaluationSamples: 50_000, NfeSweep: [50, 100, 200, 300, 600, 1000], ComparisonNfe: 300);
 
     /// <summary>The profile named <paramref name="name"/> (case-insensitive).</summary>
     public static Profile Parse(string name) => name.Trim().ToLowerInvariant() switch

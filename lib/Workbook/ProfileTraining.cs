@@ -1,5 +1,6 @@
 using SoftDiffusion.Corruptions;
 using SoftDiffusion.Data;
+using SoftDiffusion.Experiments;
 using SoftDiffusion.Models;
 using SoftDiffusion.Sampling;
 using SoftDiffusion.Schedules;
@@ -10,10 +11,10 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Workbook;
 
 /// <summary>
-/// The workbook's Fashion-MNIST training run at a profile's scale (notebook 04 and tools/Train): Soft Score
-/// Matching (Section 3.2) with the blur corruption (32 log-spaced levels, BlurSchedule.LogSpaced) and the geometric
-/// noise schedule at its defaults, the residual denoiser x0_hat = phi + x_t, trained into a run directory that it
-/// resumes, with sample grids from the Momentum sampler (Algorithm 2) started at the DCT-Gaussian p_1 [choice],
+/// A Fashion-MNIST training run at a profile's scale (notebooks 04-07 and tools/Train): the recipe's corruption,
+/// noise schedule and loss (default <see cref="FashionRecipe.Blur"/>: Soft Score Matching with 32 log-spaced blur
+/// levels and the geometric noise 0.01 .. 0.05), the residual denoiser x0_hat = phi + x_t, trained into a run
+/// directory that it resumes, with sample grids from the Momentum sampler (Algorithm 2) started at the recipe's p_1,
 /// using the EMA network and fixed seeds so grids of different steps are comparable.
 /// </summary>
 public sealed class ProfileTraining : IDisposable
@@ -21,11 +22,18 @@ public sealed class ProfileTraining : IDisposable
     /// <summary>Seed of the sample grids' PerSampleNoise (start x_1 and the sampler's noise).</summary>
     public const long SampleSeed = 1;
 
+    /// <summary>The file in the run folder that records the recipe (checked on every open).</summary>
+    public const string RecipeFileName = "recipe.txt";
+
     readonly UNet network;
     readonly Tensor images;
+    readonly bool deleteRunOnDispose;
 
     /// <summary>The profile whose numbers are used.</summary>
     public Profile Profile { get; }
+
+    /// <summary>What is trained: corruption, noise, loss.</summary>
+    public FashionRecipe Recipe { get; }
 
     /// <summary>The split trained on: the 60k training split when found, else the embedded 10k test split.</summary>
     public FashionMnist Data { get; }
@@ -39,14 +47,17 @@ public sealed class ProfileTraining : IDisposable
     /// <summary>The trainer (its Step is the run's step, restored on resume).</summary>
     public Trainer Trainer { get; }
 
-    /// <summary>C_t: blur with 32 log-spaced levels for 28 x 28 images.</summary>
-    public BlurCorruption Blur { get; }
+    /// <summary>C_t of the recipe, for 28 x 28 images.</summary>
+    public ICorruption Corruption { get; }
 
-    /// <summary>sigma_t: geometric, at its defaults.</summary>
-    public GeometricNoiseSchedule Noise { get; }
+    /// <summary>sigma_t of the recipe.</summary>
+    public INoiseSchedule Noise { get; }
 
     /// <summary>p_1, fitted once on the profile's statistics images.</summary>
-    public DctGaussianStart Start { get; }
+    public IStartDistribution Start { get; }
+
+    /// <summary>The denoiser of the EMA network, x0_hat = phi_EMA(x_t, t) + x_t: what the samplers use.</summary>
+    public IDenoiser Denoiser { get; }
 
     /// <summary>Whether a checkpoint of the run directory was loaded.</summary>
     public bool Resumed => StartStep > 0;
@@ -57,48 +68,97 @@ public sealed class ProfileTraining : IDisposable
     /// <summary>Write a sample grid every this many steps (0: none during training).</summary>
     public int SampleEvery { get; }
 
-    /// <summary>Steps left to the profile's <see cref="Profile.TrainingSteps"/>.</summary>
-    public long RemainingSteps => Math.Max(0, Profile.TrainingSteps - Trainer.Step);
+    /// <summary>Steps of the complete run: the profile's <see cref="Profile.TrainingSteps"/> unless opened with another budget.</summary>
+    public long TotalSteps { get; }
 
-    ProfileTraining(Profile profile, FashionMnist data, RunDirectory run, Device device, int sampleEvery)
+    /// <summary>Steps left to <see cref="TotalSteps"/>.</summary>
+    public long RemainingSteps => Math.Max(0, TotalSteps - Trainer.Step);
+
+    ProfileTraining(Profile profile, FashionRecipe recipe, FashionMnist data, RunDirectory run, Device device, int sampleEvery,
+        long totalSteps, bool deleteRunOnDispose)
     {
-        (Profile, Data, Run, SampleEvery) = (profile, data, run, sampleEvery);
+        (Profile, Recipe, Data, Run, SampleEvery, TotalSteps) = (profile, recipe, data, run, sampleEvery, totalSteps);
         if (profile.Network.ImageChannels != 1)
             throw new ArgumentException(
                 $"Expected a profile whose network takes 1 channel (Fashion-MNIST), got {profile.Network.ImageChannels} ({profile.Name}). " +
                 "Training on CelebA-64 (the paper profile) is not wired into the workbook yet; use the smoke or cpu profile.", nameof(profile));
+        recipe.Validate();
+        CheckRecipe(run, recipe);
         images = data.Images(0, Math.Min(data.Count, profile.TrainingImages ?? data.Count));
-        Blur = new BlurCorruption(BlurSchedule.LogSpaced(height: FashionMnist.Size));
-        Noise = new GeometricNoiseSchedule();
+        Corruption = recipe.CreateCorruption(FashionMnist.Size, FashionMnist.Size);
+        Noise = recipe.CreateNoise();
         using (var statistics = images.narrow(0, 0, Math.Min(images.shape[0], profile.ImagesForStatistics)))
-            Start = DctGaussianStart.Fit(statistics, Blur, Noise);
+            Start = recipe.FitStart(statistics, Corruption, Noise);
         network = new UNet(profile.Network);
         network.to(device);
-        var loss = new SoftScoreMatchingLoss(new CorruptionProcess(Blur, Noise));
-        Trainer = new Trainer(network, new ResidualDenoiser(network), loss, new TensorImageDataset(images), profile.Training, run);
+        Trainer = new Trainer(network, new ResidualDenoiser(network), recipe.CreateLoss(Corruption, Noise), new TensorImageDataset(images), profile.Training, run);
+        Denoiser = new ResidualDenoiser(Trainer.EmaNetwork);
         if (Trainer.TryResume()) StartStep = Trainer.Step;
+        this.deleteRunOnDispose = deleteRunOnDispose;
     }
 
-    /// <summary>Opens (resuming if it holds a checkpoint) the run for <paramref name="profile"/>.</summary>
+    /// <summary>Opens (resuming if it holds a checkpoint) the run of <paramref name="recipe"/> for <paramref name="profile"/>.</summary>
     /// <param name="profile">Smoke or cpu (the network must take 1 channel).</param>
-    /// <param name="runDirectory">The run folder; default <see cref="DefaultRunDirectory"/>.</param>
+    /// <param name="runDirectory">The run folder; default <see cref="DefaultRunDirectory"/> (smoke: a temporary folder,
+    /// deleted on <see cref="Dispose"/>).</param>
     /// <param name="data">The images; default <see cref="LoadData"/>.</param>
     /// <param name="sampleEvery">Overrides the profile's <see cref="Profile.SampleEvery"/>.</param>
     /// <param name="device">Where to train; default CUDA when available, else the CPU.</param>
+    /// <param name="recipe">What to train; default <see cref="FashionRecipe.Blur"/>.</param>
+    /// <param name="totalSteps">The run's budget; default the profile's <see cref="Profile.TrainingSteps"/>.</param>
+    /// <exception cref="ArgumentException">The folder holds a run of another recipe or network (the message names the difference).</exception>
     public static ProfileTraining Open(Profile profile, string? runDirectory = null, FashionMnist? data = null,
-        int? sampleEvery = null, Device? device = null)
+        int? sampleEvery = null, Device? device = null, FashionRecipe? recipe = null, long? totalSteps = null)
     {
         if (sampleEvery < 0) throw new ArgumentOutOfRangeException(nameof(sampleEvery), sampleEvery, "Expected sampleEvery >= 0.");
-        var run = new RunDirectory(runDirectory ?? DefaultRunDirectory(profile));
-        return new ProfileTraining(profile, data ?? LoadData(), run, device ?? (cuda.is_available() ? CUDA : CPU),
-            sampleEvery ?? profile.SampleEvery);
+        if (totalSteps < 0) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "Expected totalSteps >= 0.");
+        recipe ??= FashionRecipe.Blur;
+        bool temporary = runDirectory is null && profile.Name == ProfileName.Smoke;
+        var run = new RunDirectory(runDirectory ?? DefaultRunDirectory(profile, recipe));
+        try
+        {
+            return new ProfileTraining(profile, recipe, data ?? LoadData(), run, device ?? (cuda.is_available() ? CUDA : CPU),
+                sampleEvery ?? profile.SampleEvery, totalSteps ?? profile.TrainingSteps, temporary);
+        }
+        catch when (temporary)
+        {
+            Directory.Delete(run.Root, recursive: true);
+            throw;
+        }
     }
 
-    /// <summary>runs/fashion-blur-cpu (etc.) under <see cref="ProjectPaths.Runs"/>; for smoke a fresh temporary
-    /// folder, so every smoke run starts at step 0.</summary>
-    public static string DefaultRunDirectory(Profile profile) => profile.Name == ProfileName.Smoke
+    /// <summary>Opens the ablation run of <paramref name="recipe"/>: <see cref="Profile.AblationSteps"/> steps in
+    /// runs/ablation-&lt;recipe&gt;-&lt;profile&gt;, so every ablation has the same training budget.</summary>
+    public static ProfileTraining OpenAblation(Profile profile, FashionRecipe recipe, FashionMnist? data = null, Device? device = null) =>
+        Open(profile, profile.Name == ProfileName.Smoke ? null : Path.Combine(ProjectPaths.Runs, $"ablation-{recipe.Name}-{ProfileFolderName(profile)}"),
+            data, sampleEvery: 0, device, recipe, profile.AblationSteps);
+
+    /// <summary>runs/fashion-&lt;recipe&gt;-&lt;profile&gt; (e.g. runs/fashion-blur-cpu) under <see cref="ProjectPaths.Runs"/>;
+    /// for smoke a fresh temporary folder, so every smoke run starts at step 0.</summary>
+    public static string DefaultRunDirectory(Profile profile, FashionRecipe? recipe = null) => profile.Name == ProfileName.Smoke
         ? Path.Combine(Path.GetTempPath(), $"soft-diffusion-smoke-{Guid.NewGuid():N}")
-        : Path.Combine(ProjectPaths.Runs, $"fashion-blur-{profile.Name.ToString().ToLowerInvariant()}");
+        : Path.Combine(ProjectPaths.Runs, $"fashion-{(recipe ?? FashionRecipe.Blur).Name}-{ProfileFolderName(profile)}");
+
+    static string ProfileFolderName(Profile profile) => profile.Name.ToString().ToLowerInvariant();
+
+    // The run folder records its recipe; opening it with another recipe names the first difference.
+    static void CheckRecipe(RunDirectory run, FashionRecipe recipe)
+    {
+        string path = Path.Combine(run.Root, RecipeFileName);
+        var expected = recipe.Fingerprint().Select(p => $"{p.Name}: {p.Value}").ToList();
+        if (!File.Exists(path))
+        {
+            AtomicFile.Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", expected) + "\n")));
+            return;
+        }
+        var found = File.ReadAllLines(path).Where(l => l.Length > 0).ToList();
+        int differs = Enumerable.Range(0, Math.Max(found.Count, expected.Count))
+            .FirstOrDefault(i => i >= found.Count || i >= expected.Count || found[i] != expected[i], -1);
+        if (differs >= 0)
+            throw new ArgumentException(
+                $"{run.Root} holds a run of another recipe: its {RecipeFileName} says '{(differs < found.Count ? found[differs] : "(nothing)")}', " +
+                $"this recipe '{(differs < expected.Count ? expected[differs] : "(nothing)")}'. Open it with its own recipe or choose another folder.");
+    }
 
     /// <summary>The Fashion-MNIST training split (60k) when found, else the embedded test split (10k).</summary>
     public static FashionMnist LoadData()
@@ -109,9 +169,10 @@ public sealed class ProfileTraining : IDisposable
 
     /// <summary>What is trained on what, and from which step: one line per fact.</summary>
     public string Describe() => string.Join(Environment.NewLine,
-        $"Profile {Profile.Name.ToString().ToLowerInvariant()}: U-Net with {network.ParameterCount():N0} parameters, batch {Profile.Training.BatchSize}, {Profile.TrainingSteps} steps in all",
+        $"Profile {ProfileFolderName(Profile)}: U-Net with {network.ParameterCount():N0} parameters, batch {Profile.Training.BatchSize}, {TotalSteps} steps in all",
+        $"Recipe {Recipe.Name}: {Recipe.Describe()}",
         $"Data: Fashion-MNIST {Data.Split.ToString().ToLowerInvariant()} split ({Data.Count} images from {Data.Folder}), training on {TrainingImageCount}",
-        $"Run: {Run.Root} ({(Resumed ? $"resumed at step {StartStep}" : "new")}), {RemainingSteps} of {Profile.TrainingSteps} steps to go");
+        $"Run: {Run.Root} ({(Resumed ? $"resumed at step {StartStep}" : "new")}), {RemainingSteps} of {TotalSteps} steps to go");
 
     /// <summary>Trains <paramref name="steps"/> more steps, writing a sample grid every <see cref="SampleEvery"/> steps.</summary>
     /// <param name="steps">Updates to run.</param>
@@ -127,13 +188,28 @@ public sealed class ProfileTraining : IDisposable
     /// <see cref="Profile.SamplerSteps"/> steps from x_1 ~ p_1, seed <see cref="SampleSeed"/> (the same at every step).</summary>
     public ImageGrid Samples()
     {
-        using var noise = new PerSampleNoise(SampleSeed, Profile.ImagesShown);
+        using var x = Generate(new MomentumSampler(), Profile.ImagesShown, Profile.SamplerSteps, SampleSeed);
+        return ImageGrid.From(x.X, columns: (int)Math.Ceiling(Math.Sqrt(Profile.ImagesShown)));
+    }
+
+    /// <summary>Draws samples k = firstIndex .. firstIndex + count - 1 with the EMA network: x_1 ~ p_1 and the
+    /// sampler's noise from per-sample generators (<see cref="PerSampleNoise"/>), so sample k is the same whatever
+    /// the batch it is drawn in, and the same for every sampler.</summary>
+    /// <param name="sampler">Naive, Momentum or Soft DDIM.</param>
+    /// <param name="count">Samples B.</param>
+    /// <param name="steps">Sampler steps N (NFE).</param>
+    /// <param name="seed">Seed of the per-sample generators.</param>
+    /// <param name="firstIndex">Index of the first sample.</param>
+    /// <param name="callback">Called after every sampler step (trajectories).</param>
+    /// <returns>The final x_0 and the last x0_hat [B, 1, 28, 28], on the network's device.</returns>
+    public SamplerResult Generate(ISampler sampler, int count, int steps, long seed, long firstIndex = 0, Action<SamplerStep>? callback = null)
+    {
+        using var noise = new PerSampleNoise(seed, count, firstIndex);
         var device = network.parameters().First().device;
         using var x1 = Start.Sample(noise, device: device);
-        var ema = Trainer.EmaNetwork;
-        ema.eval();
-        using var result = new MomentumSampler().Sample(new ResidualDenoiser(ema), Blur, Noise, x1, Profile.SamplerSteps, noise);
-        return ImageGrid.From(result.X, columns: (int)Math.Ceiling(Math.Sqrt(Profile.ImagesShown)));
+        Trainer.EmaNetwork.eval();
+        using var noGrad = no_grad();
+        return sampler.Sample(Denoiser, Corruption, Noise, x1, steps, noise, callback);
     }
 
     /// <summary>Writes <see cref="Samples"/> to the run's samples/ folder under the current step; returns the path.</summary>
@@ -148,7 +224,8 @@ public sealed class ProfileTraining : IDisposable
     {
         Trainer.Dispose();
         network.Dispose();
-        Start.Dispose();
+        (Start as IDisposable)?.Dispose();
         images.Dispose();
+        if (deleteRunOnDispose && Directory.Exists(Run.Root)) Directory.Delete(Run.Root, recursive: true);
     }
 }

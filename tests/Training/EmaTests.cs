@@ -16,7 +16,7 @@ public sealed class EmaTests
         using (no_grad())
             foreach (var p in source.parameters()) p.add_(1.0).mul_(2.0);        // new weights w
 
-        ema.Update();
+        ema.Update(update: 1000);   // past the warm-up: d_n = min(0.9, 1001 / 1010) = 0.9
 
         foreach (var ((e, w), before) in average.parameters().Zip(source.parameters()).Zip(e0))
         {
@@ -24,6 +24,21 @@ public sealed class EmaTests
             // float32 arithmetic in a different order: a few ulps of values of order 1.
             Assert.True(e.allclose(expected, rtol: 0, atol: 1e-6));
         }
+    }
+
+    [Theory]
+    [InlineData(0.999, 1, 2.0 / 11)]
+    [InlineData(0.999, 90, 91.0 / 100)]
+    [InlineData(0.999, 8990, 0.999)]      // 8991 / 9000 = 0.999 exactly
+    [InlineData(0.999, 100_000, 0.999)]
+    [InlineData(0.5, 1, 2.0 / 11)]
+    [InlineData(0.5, 10, 0.5)]            // 11 / 20 = 0.55 > 0.5: capped at d
+    public void TheDecayWarmsUpToItsMaximum(double decay, long update, double expected)
+    {
+        using var source = nn.Linear(1, 1);
+        using var average = nn.Linear(1, 1);
+        var ema = new ExponentialMovingAverage(source, average, decay);
+        Assert.Equal(expected, ema.DecayAt(update), 12);
     }
 
     [Fact]

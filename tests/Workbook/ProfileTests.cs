@@ -42,4 +42,19 @@ public class ProfileTests
         Assert.Equal(UNetConfig.Cpu(1), Profile.Cpu.Network);
         Assert.Equal(TrainingOptions.Cpu, Profile.Cpu.Training);
     }
+
+    [Fact]
+    public void EvaluationSettingsGrowFromSmokeToPaperAndTheCpuScoresAreNotSingular()
+    {
+        foreach (var profile in new[] { Profile.Smoke, Profile.Cpu, Profile.Paper })
+        {
+            Assert.True(profile.NfeSweep.Zip(profile.NfeSweep.Skip(1)).All(p => p.First < p.Second), $"{profile.Name}: NFE sweep increasing");
+            Assert.Contains(profile.ComparisonNfe, profile.NfeSweep);   // notebook 05 reuses a score of notebook 07
+            Assert.True(profile.AblationSteps <= profile.TrainingSteps);
+        }
+        Assert.True(Profile.Smoke.EvaluationSamples < Profile.Cpu.EvaluationSamples);
+        Assert.True(Profile.Cpu.EvaluationSamples > 128, "more samples than the classifier's 128 features");
+        Assert.Equal(50_000, Profile.Paper.EvaluationSamples);
+        Assert.True(Profile.Cpu.NfeSweep[0] <= 10 && Profile.Cpu.NfeSweep[^1] >= 200, "the issue asks for NFE 10 to 200 or more");
+    }
 }

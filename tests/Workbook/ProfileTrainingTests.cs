@@ -1,4 +1,6 @@
 using SoftDiffusion.Data;
+using SoftDiffusion.Experiments;
+using SoftDiffusion.Sampling;
 using SoftDiffusion.Workbook;
 
 namespace SoftDiffusion.Tests.Workbook;
@@ -51,5 +53,66 @@ public sealed class ProfileTrainingTests : IDisposable
     {
         var e = Assert.Throws<ArgumentException>(() => ProfileTraining.Open(Profile.Paper, root, Embedded));
         Assert.Contains("1 channel", e.Message);
+    }
+
+    [Fact]
+    public void AFolderOfAnotherRecipeIsRefusedWithTheDifferenceNamed()
+    {
+        using (var blur = ProfileTraining.Open(Tiny, root, Embedded)) blur.Train(1);
+        var e = Assert.Throws<ArgumentException>(() => ProfileTraining.Open(Tiny, root, Embedded, recipe: FashionRecipe.Identity));
+        Assert.Contains("recipe: blur", e.Message);
+        Assert.Contains("recipe: identity", e.Message);
+        using var again = ProfileTraining.Open(Tiny, root, Embedded);   // its own recipe still opens, at its step
+        Assert.Equal(1, again.Trainer.Step);
+    }
+
+    [Fact]
+    public void ASampleIsTheSameWhateverBatchItIsDrawnIn()
+    {
+        using var training = ProfileTraining.Open(Tiny with { SampleEvery = 0 }, root, Embedded);
+        training.Train(2);
+        using var batch = training.Generate(new MomentumSampler(), 4, 3, seed: 7);
+        using var single = training.Generate(new MomentumSampler(), 1, 3, seed: 7, firstIndex: 2);
+        // Same arithmetic on different batch shapes: equal up to float32 rounding of the convolutions.
+        Assert.True(batch.X.narrow(0, 2, 1).allclose(single.X, rtol: 0, atol: 1e-4));
+        Assert.False(batch.X.narrow(0, 1, 1).allclose(single.X, rtol: 0, atol: 1e-2));
+    }
+
+    [Fact]
+    public void AblationRunsHaveTheProfilesAblationBudget()
+    {
+        using var training = ProfileTraining.OpenAblation(Tiny with { AblationSteps = 3 }, FashionRecipe.BlurPixelLoss, Embedded);
+        Assert.Equal(3, training.TotalSteps);
+        Assert.Equal(FashionRecipe.BlurPixelLoss, training.Recipe);
+        Assert.Contains("Recipe blur-pixel-loss", training.Describe());
+    }
+
+    [Fact]
+    public void ASmokeRunInATemporaryFolderIsDeletedWhenDisposed()
+    {
+        string folder;
+        using (var training = ProfileTraining.Open(Tiny, data: Embedded))
+        {
+            folder = training.Run.Root;
+            training.Train(1);
+            Assert.True(Directory.Exists(folder));
+        }
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public void TheTrajectoryKeepsEvenlySpacedSnapshotsAndEndsAtTheSamplersResult()
+    {
+        using var training = ProfileTraining.Open(Tiny with { SampleEvery = 0 }, root, Embedded);
+        using var trajectory = SamplerTrajectory.Record(training, new MomentumSampler(), count: 2, steps: 7, seed: 5, snapshots: 4);
+        Assert.Equal([1.0, 5.0 / 7, 3.0 / 7, 1.0 / 7], trajectory.Times, (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Equal([4L, 2, 1, 28, 28], trajectory.XT.shape);
+        Assert.Equal([4L, 2, 1, 28, 28], trajectory.X0Hat.shape);
+        using var direct = training.Generate(new MomentumSampler(), 2, 7, seed: 5);
+        Assert.True(trajectory.Final.equal(direct.X.cpu()).all().item<bool>());
+        var grid = trajectory.Grid();
+        // 4 snapshots + the final x_0 per row, two rows (x_t, x0_hat) per sample; 28 px x scale 2, 2 px padding.
+        Assert.Equal(5 * 56 + 6 * 2, grid.Width);
+        Assert.Equal(4 * 56 + 5 * 2, grid.Height);
     }
 }

@@ -1,0 +1,12 @@
+namespace SoftDiffusion.Experiments;
+
+/// <summary>The corruption C_t of a <see cref="FashionRecipe"/> (method.md §1).</summary>
+public enum CorruptionKind
+{
+    /// <summary>Gaussian blur in the DCT basis (the paper's main operator), log-spaced levels.</summary>
+    Blur,
+    /// <summary>Masking in a fixed random pixel order, rho(t) = t.</summary>
+    Masking,
+    /// <summary>C_t = I: plain denoising score matching (VE / SMLD), the paper's baseline.</summary>
+    Identity,
+}

@@ -1,0 +1,111 @@
+using SoftDiffusion.Corruptions;
+using SoftDiffusion.Schedules;
+using SoftDiffusion.Training;
+using static TorchSharp.torch;
+
+namespace SoftDiffusion.Experiments;
+
+/// <summary>
+/// What a Fashion-MNIST training run learns: the corruption C_t, the noise sigma_t (geometric from
+/// <paramref name="SigmaMin"/> to <paramref name="SigmaMax"/>), the loss, and with them the start distribution p_1
+/// of the samplers. The workbook's main run is <see cref="Blur"/>; the others are the ablations of notebook 06 and
+/// the C_t = I baseline of notebook 07 (design.md: an ablation swaps one object and touches nothing else).
+/// </summary>
+/// <param name="Name">Short name, used in run folder names (runs/fashion-&lt;name&gt;-&lt;profile&gt;) and charts.</param>
+/// <param name="Corruption">C_t.</param>
+/// <param name="SigmaMin">sigma_0 of the geometric noise schedule.</param>
+/// <param name="SigmaMax">sigma_1 of the geometric noise schedule.</param>
+/// <param name="Loss">The training objective.</param>
+/// <param name="BlurLevels">Number of log-spaced blur levels (blur only).</param>
+public sealed record FashionRecipe(
+    string Name,
+    CorruptionKind Corruption,
+    double SigmaMin,
+    double SigmaMax,
+    TrainingLossKind Loss,
+    int BlurLevels = 32)
+{
+    /// <summary>Soft Diffusion as the paper trains it: blur (32 log-spaced levels, sigma_B 0.01 .. 10.06 px at
+    /// 28 x 28) with noise 0.01 .. 0.05 (method.md: sigma_max in [0.05, 0.1]), Soft Score Matching; p_1 the
+    /// DCT-Gaussian fit [choice].</summary>
+    public static FashionRecipe Blur { get; } = new("blur", CorruptionKind.Blur, 0.01, 0.05, TrainingLossKind.SoftScoreMatching);
+
+    /// <summary>C_t = I, i.e. VE denoising score matching (the paper's NCSN++ baseline) with sigma 0.01 .. 50
+    /// (score_sde's CIFAR-10 sigma_max; Fashion-MNIST's largest pairwise distance in [-1, 1] is of that order)
+    /// [choice]; p_1 = N(0, 50^2 I).</summary>
+    public static FashionRecipe Identity { get; } = new("identity", CorruptionKind.Identity, 0.01, 50, TrainingLossKind.SoftScoreMatching);
+
+    /// <summary>Ablation: the blur recipe trained with the pixel-space loss ||x0_hat - x_0||^2 instead of Soft Score Matching.</summary>
+    public static FashionRecipe BlurPixelLoss { get; } = Blur with { Name = "blur-pixel-loss", Loss = TrainingLossKind.Pixel };
+
+    /// <summary>Ablation: masking in a random pixel order instead of blur, same noise; p_1 = N(0, sigma_1^2 I) (C_1 = 0).</summary>
+    public static FashionRecipe Masking { get; } = Blur with { Name = "masking", Corruption = CorruptionKind.Masking };
+
+    /// <summary>Ablation: ten times the noise of the blur recipe (sigma_max 0.5).</summary>
+    public static FashionRecipe BlurHighNoise { get; } = Blur with { Name = "blur-noise-0.5", SigmaMax = 0.5 };
+
+    /// <summary>Ablation: 8 blur levels instead of 32.</summary>
+    public static FashionRecipe BlurFewLevels { get; } = Blur with { Name = "blur-8-levels", BlurLevels = 8 };
+
+    /// <summary>The ablations of notebook 06, the reference recipe first.</summary>
+    public static IReadOnlyList<FashionRecipe> Ablations { get; } = [Blur, BlurPixelLoss, Masking, Identity, BlurHighNoise, BlurFewLevels];
+
+    /// <summary>One line: C_t, sigma_t, loss.</summary>
+    public string Describe() => Corruption switch
+    {
+        CorruptionKind.Blur => $"blur ({BlurLevels} log-spaced levels)",
+        CorruptionKind.Masking => "masking (random pixel order)",
+        _ => "C_t = I",
+    } + $", noise {SigmaMin:G3} .. {SigmaMax:G3}, {(Loss == TrainingLossKind.Pixel ? "pixel loss" : "Soft Score Matching")}";
+
+    /// <summary>Every setting as (name, value) pairs, for the check that a run folder holds this recipe.</summary>
+    public IReadOnlyList<(string Name, string Value)> Fingerprint() =>
+    [
+        ("recipe", Name),
+        ("corruption", Corruption.ToString()),
+        ("sigma min", SigmaMin.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+        ("sigma max", SigmaMax.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+        ("loss", Loss.ToString()),
+        ("blur levels", BlurLevels.ToString()),
+    ];
+
+    /// <summary>Throws ArgumentException naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Name) || Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+            throw new ArgumentException($"Expected a recipe name usable in a folder name, got '{Name}'.");
+        if (!(SigmaMin > 0) || !(SigmaMax > SigmaMin))
+            throw new ArgumentException($"Expected 0 < sigma min < sigma max, got {SigmaMin} and {SigmaMax}.");
+        if (Corruption == CorruptionKind.Blur && BlurLevels < 2)
+            throw new ArgumentException($"Expected at least 2 blur levels, got {BlurLevels}.");
+    }
+
+    /// <summary>C_t for images of <paramref name="height"/> x <paramref name="width"/>.</summary>
+    public ICorruption CreateCorruption(long height, long width) => Corruption switch
+    {
+        CorruptionKind.Blur => new BlurCorruption(BlurSchedule.LogSpaced(height, BlurLevels)),
+        CorruptionKind.Masking => new MaskCorruption(height, width),
+        _ => new IdentityCorruption(),
+    };
+
+    /// <summary>sigma_t.</summary>
+    public GeometricNoiseSchedule CreateNoise() => new(SigmaMin, SigmaMax);
+
+    /// <summary>The per-sample training loss for x_t = C_t x_0 + sigma_t eta.</summary>
+    public ITrainingLoss CreateLoss(ICorruption corruption, INoiseSchedule noise)
+    {
+        var process = new CorruptionProcess(corruption, noise);
+        return Loss == TrainingLossKind.Pixel ? new PixelLoss(process) : new SoftScoreMatchingLoss(process);
+    }
+
+    /// <summary>p_1: the DCT-Gaussian fitted to <paramref name="images"/> for blur; N(0, sigma_1^2 I) for masking
+    /// (exact, C_1 = 0) and for C_t = I (sigma_1 = 50 swamps the data's spread, as in VE sampling).</summary>
+    /// <param name="images">Images [N, C, H, W] to fit to (blur only).</param>
+    /// <param name="corruption">The C_t from <see cref="CreateCorruption"/>.</param>
+    /// <param name="noise">The sigma_t from <see cref="CreateNoise"/>.</param>
+    public IStartDistribution FitStart(Tensor images, ICorruption corruption, INoiseSchedule noise) => corruption switch
+    {
+        BlurCorruption blur => DctGaussianStart.Fit(images, blur, noise),
+        _ => new IsotropicGaussianStart(images.shape[1], images.shape[2], images.shape[3], noise),
+    };
+}

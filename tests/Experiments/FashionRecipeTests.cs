@@ -1,0 +1,77 @@
+using SoftDiffusion.Corruptions;
+using SoftDiffusion.Experiments;
+using SoftDiffusion.Schedules;
+using SoftDiffusion.Training;
+using static TorchSharp.torch;
+
+namespace SoftDiffusion.Tests.Experiments;
+
+public sealed class FashionRecipeTests
+{
+    public static TheoryData<string> AblationNames => new(FashionRecipe.Ablations.Select(r => r.Name));
+
+    [Fact]
+    public void EveryAblationDiffersFromTheReferenceInExactlyOneSetting()
+    {
+        var reference = FashionRecipe.Blur.Fingerprint().Skip(1).ToList();   // skip the name
+        foreach (var recipe in FashionRecipe.Ablations.Skip(1))
+        {
+            var settings = recipe.Fingerprint().Skip(1).ToList();
+            int changed = settings.Zip(reference).Count(p => p.First != p.Second);
+            // C_t = I changes the corruption and the noise range it needs (sigma_max 50): the one exception, stated in the recipe.
+            Assert.Equal(recipe == FashionRecipe.Identity ? 2 : 1, changed);
+        }
+        Assert.Equal(FashionRecipe.Ablations.Count, FashionRecipe.Ablations.Select(r => r.Name).Distinct().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(AblationNames))]
+    public void BuildsTheObjectsItNames(string name)
+    {
+        var recipe = FashionRecipe.Ablations.Single(r => r.Name == name);
+        recipe.Validate();
+        var corruption = recipe.CreateCorruption(28, 28);
+        var noise = recipe.CreateNoise();
+        Assert.Equal(recipe.SigmaMin, noise.Sigma(0.0), 12);
+        Assert.Equal(recipe.SigmaMax, noise.Sigma(1.0), 12);
+        Assert.IsType(recipe.Corruption switch
+        {
+            CorruptionKind.Blur => typeof(BlurCorruption),
+            CorruptionKind.Masking => typeof(MaskCorruption),
+            _ => typeof(IdentityCorruption),
+        }, corruption);
+        Assert.IsType(recipe.Loss == TrainingLossKind.Pixel ? typeof(PixelLoss) : typeof(SoftScoreMatchingLoss), recipe.CreateLoss(corruption, noise));
+        if (corruption is BlurCorruption blur)
+            Assert.Equal(recipe.BlurLevels, blur.Schedule.Levels.Count);
+
+        using var images = rand(8, 1, 28, 28, generator: new Generator(1)) * 2 - 1;
+        var start = recipe.FitStart(images, corruption, noise);
+        Assert.IsType(recipe.Corruption == CorruptionKind.Blur ? typeof(DctGaussianStart) : typeof(IsotropicGaussianStart), start);
+        (start as IDisposable)?.Dispose();
+    }
+
+    [Fact]
+    public void TheIdentityStartHasTheStandardDeviationSigmaOne()
+    {
+        var recipe = FashionRecipe.Identity;
+        using var images = zeros(2, 1, 28, 28);
+        var start = recipe.FitStart(images, recipe.CreateCorruption(28, 28), recipe.CreateNoise());
+        using var noise = new SoftDiffusion.Sampling.PerSampleNoise(3, 64);
+        using var x1 = start.Sample(noise);
+        // 64 x 784 draws: the sample standard deviation is within 1% of 50 with overwhelming probability (its own sd is 50 / sqrt(2 * 50176) = 0.16).
+        Assert.InRange(x1.std().item<float>(), 49.5, 50.5);
+    }
+
+    [Theory]
+    [InlineData("", 0.01, 0.05, 32, "name")]
+    [InlineData("a/b", 0.01, 0.05, 32, "name")]
+    [InlineData("x", 0.05, 0.05, 32, "sigma")]
+    [InlineData("x", 0.0, 0.05, 32, "sigma")]
+    [InlineData("x", 0.01, 0.05, 1, "blur levels")]
+    public void InvalidSettingsAreNamed(string name, double sigmaMin, double sigmaMax, int levels, string expected)
+    {
+        var recipe = FashionRecipe.Blur with { Name = name, SigmaMin = sigmaMin, SigmaMax = sigmaMax, BlurLevels = levels };
+        var e = Assert.Throws<ArgumentException>(recipe.Validate);
+        Assert.Contains(expected, e.Message);
+    }
+}
