@@ -16,18 +16,22 @@ namespace SoftDiffusion.Experiments;
 /// <param name="SigmaMin">sigma_0 of the geometric noise schedule.</param>
 /// <param name="SigmaMax">sigma_1 of the geometric noise schedule.</param>
 /// <param name="Loss">The training objective.</param>
-/// <param name="BlurLevels">Number of log-spaced blur levels (blur only).</param>
+/// <param name="BlurLevels">Number of blur levels L (blur only).</param>
+/// <param name="SelectBlurLevels">Choose the L levels from the data with <see cref="ScheduleSelector"/> (the paper's
+/// method, Section 3.4); false spaces them logarithmically.</param>
 public sealed record FashionRecipe(
     string Name,
     CorruptionKind Corruption,
     double SigmaMin,
     double SigmaMax,
     TrainingLossKind Loss,
-    int BlurLevels = 32)
+    int BlurLevels = 32,
+    bool SelectBlurLevels = true)
 {
-    /// <summary>Soft Diffusion as the paper trains it: blur (32 log-spaced levels, sigma_B 0.01 .. 10.06 px at
-    /// 28 x 28) with noise 0.01 .. 0.05 (method.md: sigma_max in [0.05, 0.1]), Soft Score Matching; p_1 the
-    /// DCT-Gaussian fit [choice].</summary>
+    /// <summary>Soft Diffusion as the paper trains it: blur with 32 levels selected from the data (sigma_B 0.01 ..
+    /// 10.06 px at 28 x 28, 256 candidates, coupling bound) and noise 0.01 .. 0.05 (method.md: sigma_max in
+    /// [0.05, 0.1]), Soft Score Matching; p_1 a full-covariance Gaussian over the DCT coefficients that survive the
+    /// strongest blur [choice].</summary>
     public static FashionRecipe Blur { get; } = new("blur", CorruptionKind.Blur, 0.01, 0.05, TrainingLossKind.SoftScoreMatching);
 
     /// <summary>C_t = I, i.e. VE denoising score matching (the paper's NCSN++ baseline) with sigma 0.01 .. 50
@@ -44,16 +48,19 @@ public sealed record FashionRecipe(
     /// <summary>Ablation: ten times the noise of the blur recipe (sigma_max 0.5).</summary>
     public static FashionRecipe BlurHighNoise { get; } = Blur with { Name = "blur-noise-0.5", SigmaMax = 0.5 };
 
-    /// <summary>Ablation: 8 blur levels instead of 32.</summary>
+    /// <summary>Ablation: 8 selected blur levels instead of 32.</summary>
     public static FashionRecipe BlurFewLevels { get; } = Blur with { Name = "blur-8-levels", BlurLevels = 8 };
 
+    /// <summary>Ablation: 32 log-spaced blur levels instead of 32 selected ones.</summary>
+    public static FashionRecipe BlurLogSpaced { get; } = Blur with { Name = "blur-log-spaced", SelectBlurLevels = false };
+
     /// <summary>The ablations of notebook 06, the reference recipe first.</summary>
-    public static IReadOnlyList<FashionRecipe> Ablations { get; } = [Blur, BlurPixelLoss, Masking, Identity, BlurHighNoise, BlurFewLevels];
+    public static IReadOnlyList<FashionRecipe> Ablations { get; } = [Blur, BlurPixelLoss, Masking, Identity, BlurHighNoise, BlurFewLevels, BlurLogSpaced];
 
     /// <summary>One line: C_t, sigma_t, loss.</summary>
     public string Describe() => Corruption switch
     {
-        CorruptionKind.Blur => $"blur ({BlurLevels} log-spaced levels)",
+        CorruptionKind.Blur => $"blur ({BlurLevels} {(SelectBlurLevels ? "selected" : "log-spaced")} levels)",
         CorruptionKind.Masking => "masking (random pixel order)",
         _ => "C_t = I",
     } + $", noise {SigmaMin:G3} .. {SigmaMax:G3}, {(Loss == TrainingLossKind.Pixel ? "pixel loss" : "Soft Score Matching")}";
@@ -67,6 +74,7 @@ public sealed record FashionRecipe(
         ("sigma max", SigmaMax.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
         ("loss", Loss.ToString()),
         ("blur levels", BlurLevels.ToString()),
+        ("blur levels chosen by", SelectBlurLevels ? "selection" : "log spacing"),
     ];
 
     /// <summary>Throws ArgumentException naming the first invalid setting.</summary>
@@ -80,11 +88,15 @@ public sealed record FashionRecipe(
             throw new ArgumentException($"Expected at least 2 blur levels, got {BlurLevels}.");
     }
 
-    /// <summary>C_t for images of <paramref name="height"/> x <paramref name="width"/>.</summary>
-    public ICorruption CreateCorruption(long height, long width) => Corruption switch
+    /// <summary>C_t for images like <paramref name="images"/> [N, C, H, W]; blur levels are selected on them.</summary>
+    /// <param name="images">Training images (their statistics choose the blur levels; only the size matters otherwise).</param>
+    /// <param name="noise">sigma_t, from <see cref="CreateNoise"/> (the level selection measures distances under it).</param>
+    public ICorruption CreateCorruption(Tensor images, INoiseSchedule noise) => Corruption switch
     {
-        CorruptionKind.Blur => new BlurCorruption(BlurSchedule.LogSpaced(height, BlurLevels)),
-        CorruptionKind.Masking => new MaskCorruption(height, width),
+        CorruptionKind.Blur => new BlurCorruption(SelectBlurLevels
+            ? new ScheduleSelector(new ScheduleSelectorOptions(Levels: BlurLevels)).Select(images, noise).Schedule
+            : BlurSchedule.LogSpaced(images.shape[2], BlurLevels)),
+        CorruptionKind.Masking => new MaskCorruption(images.shape[2], images.shape[3]),
         _ => new IdentityCorruption(),
     };
 
@@ -98,14 +110,14 @@ public sealed record FashionRecipe(
         return Loss == TrainingLossKind.Pixel ? new PixelLoss(process) : new SoftScoreMatchingLoss(process);
     }
 
-    /// <summary>p_1: the DCT-Gaussian fitted to <paramref name="images"/> for blur; N(0, sigma_1^2 I) for masking
+    /// <summary>p_1: the full-covariance DCT-Gaussian fitted to <paramref name="images"/> for blur; N(0, sigma_1^2 I) for masking
     /// (exact, C_1 = 0) and for C_t = I (sigma_1 = 50 swamps the data's spread, as in VE sampling).</summary>
     /// <param name="images">Images [N, C, H, W] to fit to (blur only).</param>
     /// <param name="corruption">The C_t from <see cref="CreateCorruption"/>.</param>
     /// <param name="noise">The sigma_t from <see cref="CreateNoise"/>.</param>
     public IStartDistribution FitStart(Tensor images, ICorruption corruption, INoiseSchedule noise) => corruption switch
     {
-        BlurCorruption blur => DctGaussianStart.Fit(images, blur, noise),
+        BlurCorruption blur => DctFullGaussianStart.Fit(images, blur, noise),
         _ => new IsotropicGaussianStart(images.shape[1], images.shape[2], images.shape[3], noise),
     };
 }

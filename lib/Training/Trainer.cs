@@ -173,7 +173,7 @@ public sealed class Trainer : IDisposable
         {
             double now = session.Elapsed.TotalSeconds;
             var record = new MetricsRecord(last.Step, lossSum / count, last.LearningRate,
-                count * batchSize / (now - secondsAtFlush), now, last.GradientNorm);
+                count * batchSize / (now - secondsAtFlush), now, last.GradientNorm, Environment.WorkingSet / (1024.0 * 1024.0));
             (lossSum, count, secondsAtFlush) = (0, 0, now);
             return record;
         }

@@ -12,8 +12,8 @@ namespace SoftDiffusion.Workbook;
 
 /// <summary>
 /// A Fashion-MNIST training run at a profile's scale (notebooks 04-07 and tools/Train): the recipe's corruption,
-/// noise schedule and loss (default <see cref="FashionRecipe.Blur"/>: Soft Score Matching with 32 log-spaced blur
-/// levels and the geometric noise 0.01 .. 0.05), the residual denoiser x0_hat = phi + x_t, trained into a run
+/// noise schedule and loss (default <see cref="FashionRecipe.Blur"/>: Soft Score Matching with 32 blur levels
+/// selected from the data and the geometric noise 0.01 .. 0.05), the residual denoiser x0_hat = phi + x_t, trained into a run
 /// directory that it resumes, with sample grids from the Momentum sampler (Algorithm 2) started at the recipe's p_1,
 /// using the EMA network and fixed seeds so grids of different steps are comparable.
 /// </summary>
@@ -47,13 +47,13 @@ public sealed class ProfileTraining : IDisposable
     /// <summary>The trainer (its Step is the run's step, restored on resume).</summary>
     public Trainer Trainer { get; }
 
-    /// <summary>C_t of the recipe, for 28 x 28 images.</summary>
+    /// <summary>C_t of the recipe, for 28 x 28 images (blur levels selected on the profile's statistics images).</summary>
     public ICorruption Corruption { get; }
 
     /// <summary>sigma_t of the recipe.</summary>
     public INoiseSchedule Noise { get; }
 
-    /// <summary>p_1, fitted once on the profile's statistics images.</summary>
+    /// <summary>p_1, fitted once on the profile's statistics images (<see cref="Profile.ImagesForStatistics"/>).</summary>
     public IStartDistribution Start { get; }
 
     /// <summary>The denoiser of the EMA network, x0_hat = phi_EMA(x_t, t) + x_t: what the samplers use.</summary>
@@ -85,10 +85,12 @@ public sealed class ProfileTraining : IDisposable
         recipe.Validate();
         CheckRecipe(run, recipe);
         images = data.Images(0, Math.Min(data.Count, profile.TrainingImages ?? data.Count));
-        Corruption = recipe.CreateCorruption(FashionMnist.Size, FashionMnist.Size);
         Noise = recipe.CreateNoise();
         using (var statistics = images.narrow(0, 0, Math.Min(images.shape[0], profile.ImagesForStatistics)))
+        {
+            Corruption = recipe.CreateCorruption(statistics, Noise);
             Start = recipe.FitStart(statistics, Corruption, Noise);
+        }
         network = new UNet(profile.Network);
         network.to(device);
         Trainer = new Trainer(network, new ResidualDenoiser(network), recipe.CreateLoss(Corruption, Noise), new TensorImageDataset(images), profile.Training, run);

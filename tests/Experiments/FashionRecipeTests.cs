@@ -30,8 +30,9 @@ public sealed class FashionRecipeTests
     {
         var recipe = FashionRecipe.Ablations.Single(r => r.Name == name);
         recipe.Validate();
-        var corruption = recipe.CreateCorruption(28, 28);
+        using var images = rand(64, 1, 28, 28, generator: new Generator(1)) * 2 - 1;
         var noise = recipe.CreateNoise();
+        var corruption = recipe.CreateCorruption(images, noise);
         Assert.Equal(recipe.SigmaMin, noise.Sigma(0.0), 12);
         Assert.Equal(recipe.SigmaMax, noise.Sigma(1.0), 12);
         Assert.IsType(recipe.Corruption switch
@@ -42,11 +43,16 @@ public sealed class FashionRecipeTests
         }, corruption);
         Assert.IsType(recipe.Loss == TrainingLossKind.Pixel ? typeof(PixelLoss) : typeof(SoftScoreMatchingLoss), recipe.CreateLoss(corruption, noise));
         if (corruption is BlurCorruption blur)
+        {
             Assert.Equal(recipe.BlurLevels, blur.Schedule.Levels.Count);
+            Assert.Equal(BlurSchedule.DefaultSigmaMin, blur.Schedule.Levels[0], 12);
+            Assert.Equal(BlurSchedule.DefaultSigmaMax(28), blur.Schedule.Levels[^1], 9);
+            var logSpaced = BlurSchedule.LogSpaced(28, recipe.BlurLevels).Levels;
+            Assert.Equal(!recipe.SelectBlurLevels, logSpaced.Zip(blur.Schedule.Levels).All(p => Math.Abs(p.First - p.Second) < 1e-12));
+        }
 
-        using var images = rand(8, 1, 28, 28, generator: new Generator(1)) * 2 - 1;
         var start = recipe.FitStart(images, corruption, noise);
-        Assert.IsType(recipe.Corruption == CorruptionKind.Blur ? typeof(DctGaussianStart) : typeof(IsotropicGaussianStart), start);
+        Assert.IsType(recipe.Corruption == CorruptionKind.Blur ? typeof(DctFullGaussianStart) : typeof(IsotropicGaussianStart), start);
         (start as IDisposable)?.Dispose();
     }
 
@@ -55,7 +61,7 @@ public sealed class FashionRecipeTests
     {
         var recipe = FashionRecipe.Identity;
         using var images = zeros(2, 1, 28, 28);
-        var start = recipe.FitStart(images, recipe.CreateCorruption(28, 28), recipe.CreateNoise());
+        var start = recipe.FitStart(images, recipe.CreateCorruption(images, recipe.CreateNoise()), recipe.CreateNoise());
         using var noise = new SoftDiffusion.Sampling.PerSampleNoise(3, 64);
         using var x1 = start.Sample(noise);
         // 64 x 784 draws: the sample standard deviation is within 1% of 50 with overwhelming probability (its own sd is 50 / sqrt(2 * 50176) = 0.16).

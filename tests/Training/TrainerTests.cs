@@ -119,6 +119,8 @@ public sealed class TrainerTests(ITestOutputHelper output)
         Assert.Equal((reports[0].Loss + reports[1].Loss) / 2, metrics[0].Loss, 1e-12);
         Assert.Equal(reports[4].LearningRate, metrics[2].LearningRate);
         Assert.All(metrics, m => Assert.True(m.ImagesPerSecond > 0 && m.WallSeconds > 0));
+        // The working set of this test process: at least the loaded libtorch (> 50 MB), far below 100 GB.
+        Assert.All(metrics, m => Assert.InRange(m.ResidentMegabytes!.Value, 50, 100_000));
         Assert.All(reports, r => Assert.Equal(4, r.Times.Length));
         Assert.All(reports.SelectMany(r => r.Times), t => Assert.InRange(t, 1e-5f, 1f));
 
