@@ -28,6 +28,7 @@ public sealed class ProfileTraining : IDisposable
     readonly UNet network;
     readonly Tensor images;
     readonly bool deleteRunOnDispose;
+    readonly string? ablationSnapshot;
 
     /// <summary>The profile whose numbers are used.</summary>
     public Profile Profile { get; }
@@ -75,8 +76,9 @@ public sealed class ProfileTraining : IDisposable
     public long RemainingSteps => Math.Max(0, TotalSteps - Trainer.Step);
 
     ProfileTraining(Profile profile, FashionRecipe recipe, FashionMnist data, RunDirectory run, Device device, int sampleEvery,
-        long totalSteps, bool deleteRunOnDispose)
+        long totalSteps, bool deleteRunOnDispose, string? ablationSnapshot)
     {
+        this.ablationSnapshot = totalSteps > profile.AblationSteps ? ablationSnapshot : null;
         (Profile, Recipe, Data, Run, SampleEvery, TotalSteps) = (profile, recipe, data, run, sampleEvery, totalSteps);
         if (profile.Network.ImageChannels != 1)
             throw new ArgumentException(
@@ -91,6 +93,7 @@ public sealed class ProfileTraining : IDisposable
             Corruption = recipe.CreateCorruption(statistics, Noise);
             Start = recipe.FitStart(statistics, Corruption, Noise);
         }
+        manual_seed(profile.Training.Seed);   // the initial weights depend on the seed only, not on what ran before
         network = new UNet(profile.Network);
         network.to(device);
         Trainer = new Trainer(network, new ResidualDenoiser(network), recipe.CreateLoss(Corruption, Noise), new TensorImageDataset(images), profile.Training, run);
@@ -116,11 +119,13 @@ public sealed class ProfileTraining : IDisposable
         if (totalSteps < 0) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "Expected totalSteps >= 0.");
         recipe ??= FashionRecipe.Blur;
         bool temporary = runDirectory is null && profile.Name == ProfileName.Smoke;
+        bool mainRun = runDirectory is null && !temporary;
         var run = new RunDirectory(runDirectory ?? DefaultRunDirectory(profile, recipe));
         try
         {
             return new ProfileTraining(profile, recipe, data ?? LoadData(), run, device ?? (cuda.is_available() ? CUDA : CPU),
-                sampleEvery ?? profile.SampleEvery, totalSteps ?? profile.TrainingSteps, temporary);
+                sampleEvery ?? profile.SampleEvery, totalSteps ?? profile.TrainingSteps, temporary,
+                mainRun ? AblationDirectory(profile, recipe) : null);
         }
         catch when (temporary)
         {
@@ -132,8 +137,12 @@ public sealed class ProfileTraining : IDisposable
     /// <summary>Opens the ablation run of <paramref name="recipe"/>: <see cref="Profile.AblationSteps"/> steps in
     /// runs/ablation-&lt;recipe&gt;-&lt;profile&gt;, so every ablation has the same training budget.</summary>
     public static ProfileTraining OpenAblation(Profile profile, FashionRecipe recipe, FashionMnist? data = null, Device? device = null) =>
-        Open(profile, profile.Name == ProfileName.Smoke ? null : Path.Combine(ProjectPaths.Runs, $"ablation-{recipe.Name}-{ProfileFolderName(profile)}"),
-            data, sampleEvery: 0, device, recipe, profile.AblationSteps);
+        Open(profile, profile.Name == ProfileName.Smoke ? null : AblationDirectory(profile, recipe), data, sampleEvery: 0, device, recipe, profile.AblationSteps);
+
+    /// <summary>runs/ablation-&lt;recipe&gt;-&lt;profile&gt; under <see cref="ProjectPaths.Runs"/>. A main run of the same
+    /// recipe writes its checkpoint there when it passes <see cref="Profile.AblationSteps"/>.</summary>
+    public static string AblationDirectory(Profile profile, FashionRecipe recipe) =>
+        Path.Combine(ProjectPaths.Runs, $"ablation-{recipe.Name}-{ProfileFolderName(profile)}");
 
     /// <summary>runs/fashion-&lt;recipe&gt;-&lt;profile&gt; (e.g. runs/fashion-blur-cpu) under <see cref="ProjectPaths.Runs"/>;
     /// for smoke a fresh temporary folder, so every smoke run starts at step 0.</summary>
@@ -184,7 +193,20 @@ public sealed class ProfileTraining : IDisposable
         {
             onStep?.Invoke(report);
             if (SampleEvery > 0 && report.Step % SampleEvery == 0) SaveSamples();
+            if (ablationSnapshot is not null && report.Step == Profile.AblationSteps) WriteAblationSnapshot(ablationSnapshot);
         });
+
+    // A main run passing the ablation budget is, at that step, exactly the ablation run of its recipe (same seeds and
+    // data order; the learning rate is constant after the warm-up, so the budget does not change the first steps):
+    // its checkpoint and metrics so far become runs/ablation-<recipe>-<profile>/ unless that run exists.
+    void WriteAblationSnapshot(string folder)
+    {
+        var ablation = new RunDirectory(folder);
+        if (File.Exists(ablation.LatestCheckpointPath)) return;
+        CheckRecipe(ablation, Recipe);
+        if (File.Exists(Run.MetricsPath)) File.Copy(Run.MetricsPath, ablation.MetricsPath, overwrite: true);
+        Trainer.SaveCheckpoint(ablation.LatestCheckpointPath);
+    }
 
     /// <summary>Samples of the EMA network: <see cref="Profile.ImagesShown"/> images, Momentum sampler with
     /// <see cref="Profile.SamplerSteps"/> steps from x_1 ~ p_1, seed <see cref="SampleSeed"/> (the same at every step).</summary>

@@ -32,6 +32,7 @@ sealed class SynchronousProgress(Action<int> report) : IProgress<int>
     public void Report(int value) => report(value);
 }
 
+[Collection(SoftDiffusion.Tests.Workbook.RunsFolderCollection.Name)]
 public class CelebA64Tests(CelebAPreparedFixture prepared) : IClassFixture<CelebAPreparedFixture>
 {
     // JPEG at quality 100 with 4:4:4 chroma, plus the resize's rounding, moves colours by a few levels (measured: at
