@@ -25,7 +25,7 @@ if (what is "method" or "all")
 }
 if (what is "training")
 {
-    // The cpu profile's training step against a bare forward/backward/Adam loop (default 2000 steps each, memory every 100).
+    // The cpu profile's training step against a bare forward/backward/Adam loop, interleaved (default 2000 steps each, memory every 100).
     int steps = args.Length > 1 ? int.Parse(args[1]) : 2000;
     int memoryEvery = args.Length > 2 ? int.Parse(args[2]) : 100;
     TrainingBenchmarks.Overhead(Profile.Cpu, steps, memoryEvery);

@@ -1,88 +1,105 @@
 using System.Diagnostics;
-using SoftDiffusion.Corruptions;
 using SoftDiffusion.Data;
 using SoftDiffusion.Models;
-using SoftDiffusion.Schedules;
 using SoftDiffusion.Training;
 using SoftDiffusion.Workbook;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Bench;
 
 /// <summary>
-/// What a Trainer step costs beyond forward + backward + Adam: the trainer (data batch, t and eta, C_t twice in
-/// the Soft Score Matching loss, the finiteness check, gradient clipping, EMA, the per-step report) against a bare
-/// loop of forward, an MSE, backward and an Adam step on a batch of the same shape, with the same network; and the
-/// resident memory every <c>memoryEvery</c> steps of each loop (a leak would show as steady growth).
+/// What a Trainer step costs beyond forward + backward + Adam: the profile's blur run (data batch with prefetch, t and
+/// eta, C_t twice in the Soft Score Matching loss, the finiteness check, gradient clipping, EMA, the per-step report,
+/// metrics lines) against a bare loop of forward, an MSE, backward and an Adam step on a batch of the same shape with
+/// a network of the same configuration. The two run in alternating blocks of <see cref="Block"/> steps, so a machine
+/// that is busy with other work slows both alike; the resident memory is printed every <c>memoryEvery</c> trainer
+/// steps (a leak shows as steady growth).
 /// </summary>
 static class TrainingBenchmarks
 {
-    const int WarmupSteps = 5;   // left out of the mean step time (first allocations, thread pools)
+    const int Block = 10;          // steps per block of each loop
+    const int WarmupBlocks = 1;    // left out of the means (first allocations, thread pools)
 
     public static void Overhead(Profile profile, int steps, int memoryEvery)
     {
-        Console.WriteLine($"Training step of the {profile.Name} profile's U-Net, batch {profile.Training.BatchSize}, {steps} steps per loop (timing skips the first {WarmupSteps}):");
-        double trainer = TrainerLoop(profile, steps, memoryEvery);
-        double bare = BareLoop(profile, steps, memoryEvery);
-        Timing.Report("Trainer step (mean)", trainer, $"{profile.Training.BatchSize * 1000 / trainer:F1} images/s");
-        Timing.Report("bare forward + backward + Adam step (mean)", bare, $"{profile.Training.BatchSize * 1000 / bare:F1} images/s");
-        Console.WriteLine($"  => {100 * (trainer - bare) / trainer:F1}% of the trainer's step is outside forward/backward/optimizer");
-    }
-
-    // Mean milliseconds per Trainer step after the warm-up steps, on the embedded Fashion-MNIST images.
-    static double TrainerLoop(Profile profile, int steps, int memoryEvery)
-    {
-        using var images = FashionMnist.Load(FashionMnistSplit.Test).Images();
-        using var network = new UNet(profile.Network);
-        var process = new CorruptionProcess(new BlurCorruption(BlurSchedule.LogSpaced(height: FashionMnist.Size)), new GeometricNoiseSchedule());
-        using var trainer = new Trainer(network, new ResidualDenoiser(network), new SoftScoreMatchingLoss(process),
-            new TensorImageDataset(images), profile.Training);
-        var clock = new StepClock("Trainer", memoryEvery);
-        trainer.Train(steps, report => clock.Tick(report.Step));
-        return clock.MeanMilliseconds;
-    }
-
-    // Mean milliseconds per bare step: zero_grad, MSE of the network output, backward, Adam.
-    static double BareLoop(Profile profile, int steps, int memoryEvery)
-    {
-        using var network = new UNet(profile.Network);
-        network.train();
-        using var optimizer = optim.Adam(network.parameters(), profile.Training.LearningRate);
-        long[] shape = [profile.Training.BatchSize, profile.Network.ImageChannels, FashionMnist.Size, FashionMnist.Size];
-        using var x = randn(shape, generator: new Generator(5));
-        using var t = rand([shape[0]], generator: new Generator(6));
-        using var target = randn(shape, generator: new Generator(7));
-        var clock = new StepClock("bare loop", memoryEvery);
-        for (int step = 1; step <= steps; step++)
+        int batch = profile.Training.BatchSize;
+        Console.WriteLine($"Training step of the {profile.Name} profile's blur run, batch {batch}, {steps} steps per loop in alternating blocks of {Block} (the first block of each is not timed):");
+        string runFolder = Path.Combine(Path.GetTempPath(), $"bench-training-{Guid.NewGuid():N}");
+        try
         {
-            using (var scope = NewDisposeScope())
+            using var training = ProfileTraining.Open(profile, runFolder, FashionMnist.Load(FashionMnistSplit.Test), sampleEvery: 0,
+                totalSteps: steps);
+            using var bare = new BareLoop(profile);
+            double trainerSeconds = 0, bareSeconds = 0;
+            long timedSteps = 0, startMemory = 0, peakMemory = 0;
+            var clock = Stopwatch.StartNew();
+            // One Train call (as in a real run: one checkpoint at the end); at every block boundary the callback times
+            // the trainer's block, then runs and times a block of the bare loop, then restarts the trainer's clock.
+            training.Train(steps, report =>
             {
+                if (report.Step % Block != 0) return;
+                double trainer = clock.Elapsed.TotalSeconds;
+                var bareClock = Stopwatch.StartNew();
+                bare.Run(Block);
+                double plain = bareClock.Elapsed.TotalSeconds;
+                long memory = Environment.WorkingSet >> 20;
+                long block = report.Step / Block - 1;
+                if (block >= WarmupBlocks) (trainerSeconds, bareSeconds, timedSteps) = (trainerSeconds + trainer, bareSeconds + plain, timedSteps + Block);
+                if (block == WarmupBlocks) startMemory = memory;
+                peakMemory = Math.Max(peakMemory, memory);
+                if (report.Step % memoryEvery == 0)
+                    Console.WriteLine($"  step {report.Step,6}: resident memory {memory,6} MB; this block {1000 * trainer / Block,7:F0} ms per trainer step, {1000 * plain / Block,7:F0} ms per bare step");
+                clock.Restart();
+            });
+            double trainerMs = 1000 * trainerSeconds / timedSteps, bareMs = 1000 * bareSeconds / timedSteps;
+            Timing.Report("Trainer step (mean)", trainerMs, $"{batch * 1000 / trainerMs:F1} images/s");
+            Timing.Report("bare forward + backward + Adam step (mean)", bareMs, $"{batch * 1000 / bareMs:F1} images/s");
+            Console.WriteLine($"  => {100 * (trainerMs - bareMs) / trainerMs:F1}% of the trainer's step is outside forward/backward/optimizer");
+            Console.WriteLine($"  => resident memory {startMemory} MB after the first block, {Environment.WorkingSet >> 20} MB at the end, peak {peakMemory} MB");
+        }
+        finally
+        {
+            if (Directory.Exists(runFolder)) Directory.Delete(runFolder, recursive: true);
+        }
+    }
+
+    // zero_grad, MSE of the network output against a fixed target, backward, Adam: nothing but the network and optimizer.
+    sealed class BareLoop : IDisposable
+    {
+        readonly UNet network;
+        readonly optim.Optimizer optimizer;
+        readonly Tensor x, t, target;
+
+        public BareLoop(Profile profile)
+        {
+            network = new UNet(profile.Network);
+            network.train();
+            optimizer = optim.Adam(network.parameters(), profile.Training.LearningRate);
+            long[] shape = [profile.Training.BatchSize, profile.Network.ImageChannels, FashionMnist.Size, FashionMnist.Size];
+            x = randn(shape, generator: new Generator(5));
+            t = rand([shape[0]], generator: new Generator(6));
+            target = randn(shape, generator: new Generator(7));
+        }
+
+        public void Run(int steps)
+        {
+            for (int step = 0; step < steps; step++)
+            {
+                using var scope = NewDisposeScope();
                 optimizer.zero_grad();
                 var loss = (network.forward(x, t) - target).square().mean();
                 loss.backward();
                 optimizer.step();
             }
-            clock.Tick(step);
         }
-        return clock.MeanMilliseconds;
-    }
 
-    // Wall time of the steps after the warm-up, and the resident memory every memoryEvery steps.
-    sealed class StepClock(string name, int memoryEvery)
-    {
-        readonly Stopwatch clock = Stopwatch.StartNew();
-        TimeSpan warmupEnd;
-        long timedSteps;
-
-        public double MeanMilliseconds => (clock.Elapsed - warmupEnd).TotalMilliseconds / timedSteps;
-
-        public void Tick(long step)
+        public void Dispose()
         {
-            if (step == WarmupSteps) warmupEnd = clock.Elapsed;
-            else if (step > WarmupSteps) timedSteps++;
-            if (step % memoryEvery == 0)
-                Console.WriteLine($"  {name} step {step,6}: resident memory {Environment.WorkingSet / (1 << 20),6} MB, {clock.Elapsed.TotalSeconds,7:F1} s");
+            optimizer.Dispose();
+            network.Dispose();
+            x.Dispose();
+            t.Dispose();
+            target.Dispose();
         }
     }
 }
