@@ -8,27 +8,28 @@ namespace SoftDiffusion.Tests.Experiments;
 
 public sealed class FashionRecipeTests
 {
-    public static TheoryData<string> AblationNames => new(FashionRecipe.Ablations.Select(r => r.Name));
+    public static TheoryData<string> RecipeNames => new(FashionRecipe.All.Select(r => r.Name));
 
     [Fact]
     public void EveryAblationDiffersFromTheReferenceInExactlyOneSetting()
     {
         var reference = FashionRecipe.Blur.Fingerprint().Skip(1).ToList();   // skip the name
-        foreach (var recipe in FashionRecipe.Ablations.Skip(1))
+        foreach (var recipe in FashionRecipe.All.Skip(1))
         {
             var settings = recipe.Fingerprint().Skip(1).ToList();
             int changed = settings.Zip(reference).Count(p => p.First != p.Second);
             // C_t = I changes the corruption and the noise range it needs (sigma_max 50): the one exception, stated in the recipe.
             Assert.Equal(recipe == FashionRecipe.Identity ? 2 : 1, changed);
         }
-        Assert.Equal(FashionRecipe.Ablations.Count, FashionRecipe.Ablations.Select(r => r.Name).Distinct().Count());
+        Assert.Equal(FashionRecipe.All.Count, FashionRecipe.All.Select(r => r.Name).Distinct().Count());
+        Assert.Equal(FashionRecipe.Blur, FashionRecipe.Ablations[0]);
     }
 
     [Theory]
-    [MemberData(nameof(AblationNames))]
+    [MemberData(nameof(RecipeNames))]
     public void BuildsTheObjectsItNames(string name)
     {
-        var recipe = FashionRecipe.Ablations.Single(r => r.Name == name);
+        var recipe = FashionRecipe.All.Single(r => r.Name == name);
         recipe.Validate();
         using var images = rand(64, 1, 28, 28, generator: new Generator(1)) * 2 - 1;
         var noise = recipe.CreateNoise();

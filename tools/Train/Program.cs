@@ -7,7 +7,7 @@ using SoftDiffusion.Workbook;
 //       [--run DIR] [--sample-every N]
 // Default: the run's remaining steps, into runs/fashion-<recipe>-<profile> (with --ablation: the profile's ablation
 // budget into runs/ablation-<recipe>-<profile>, as notebook 06; smoke: a temporary folder).
-string recipes = string.Join("|", FashionRecipe.Ablations.Select(r => r.Name));
+string recipes = string.Join("|", FashionRecipe.All.Select(r => r.Name));
 string usage = $"Usage: --profile smoke|cpu, --recipe {recipes}, --ablation, --steps N, --run DIR, --sample-every N";
 var profile = Profile.Cpu;
 var recipe = FashionRecipe.Blur;
@@ -23,7 +23,7 @@ for (int i = 0; i < args.Length; i++)
         case "--profile": profile = Profile.Parse(Value()); break;
         case "--recipe":
             string name = Value();
-            recipe = FashionRecipe.Ablations.FirstOrDefault(r => r.Name == name)
+            recipe = FashionRecipe.All.FirstOrDefault(r => r.Name == name)
                 ?? throw new ArgumentException($"Unknown recipe '{name}'. {usage}");
             break;
         case "--ablation": ablation = true; break;
