@@ -1,4 +1,5 @@
 using SoftDiffusion.Corruptions;
+using SoftDiffusion.Models;
 using SoftDiffusion.Schedules;
 using SoftDiffusion.Training;
 using static TorchSharp.torch;
@@ -19,6 +20,7 @@ namespace SoftDiffusion.Experiments;
 /// <param name="BlurLevels">Number of blur levels L (blur only).</param>
 /// <param name="SelectBlurLevels">Choose the L levels from the data with <see cref="ScheduleSelector"/> (the paper's
 /// method, Section 3.4); false spaces them logarithmically.</param>
+/// <param name="Denoiser">How the network's output becomes x0_hat.</param>
 public sealed record FashionRecipe(
     string Name,
     CorruptionKind Corruption,
@@ -26,7 +28,8 @@ public sealed record FashionRecipe(
     double SigmaMax,
     TrainingLossKind Loss,
     int BlurLevels = 32,
-    bool SelectBlurLevels = true)
+    bool SelectBlurLevels = true,
+    DenoiserKind Denoiser = DenoiserKind.Residual)
 {
     /// <summary>Soft Diffusion as the paper trains it: blur with 32 levels selected from the data (sigma_B 0.01 ..
     /// 10.06 px at 28 x 28, 256 candidates, coupling bound) and noise 0.01 .. 0.05 (method.md: sigma_max in
@@ -36,8 +39,9 @@ public sealed record FashionRecipe(
 
     /// <summary>C_t = I, i.e. VE denoising score matching (the paper's NCSN++ baseline) with sigma 0.01 .. 50
     /// (score_sde's CIFAR-10 sigma_max; Fashion-MNIST's largest pairwise distance in [-1, 1] is of that order)
-    /// [choice]; p_1 = N(0, 50^2 I).</summary>
-    public static FashionRecipe Identity { get; } = new("identity", CorruptionKind.Identity, 0.01, 50, TrainingLossKind.SoftScoreMatching);
+    /// [choice], NCSN++'s scale-by-sigma denoiser (<see cref="SigmaScaledResidualDenoiser"/>); p_1 = N(0, 50^2 I).</summary>
+    public static FashionRecipe Identity { get; } =
+        new("identity", CorruptionKind.Identity, 0.01, 50, TrainingLossKind.SoftScoreMatching, Denoiser: DenoiserKind.SigmaScaledResidual);
 
     /// <summary>Ablation: the blur recipe trained with the pixel-space loss ||x0_hat - x_0||^2 instead of Soft Score Matching.</summary>
     public static FashionRecipe BlurPixelLoss { get; } = Blur with { Name = "blur-pixel-loss", Loss = TrainingLossKind.Pixel };
@@ -67,7 +71,8 @@ public sealed record FashionRecipe(
         CorruptionKind.Blur => $"blur ({BlurLevels} {(SelectBlurLevels ? "selected" : "log-spaced")} levels)",
         CorruptionKind.Masking => "masking (random pixel order)",
         _ => "C_t = I",
-    } + $", noise {SigmaMin:G3} .. {SigmaMax:G3}, {(Loss == TrainingLossKind.Pixel ? "pixel loss" : "Soft Score Matching")}";
+    } + $", noise {SigmaMin:G3} .. {SigmaMax:G3}, {(Loss == TrainingLossKind.Pixel ? "pixel loss" : "Soft Score Matching")}"
+      + (Denoiser == DenoiserKind.SigmaScaledResidual ? ", x0_hat = x_t + sigma_t phi" : "");
 
     /// <summary>Every setting as (name, value) pairs, for the check that a run folder holds this recipe.</summary>
     public IReadOnlyList<(string Name, string Value)> Fingerprint() =>
@@ -79,6 +84,7 @@ public sealed record FashionRecipe(
         ("loss", Loss.ToString()),
         ("blur levels", BlurLevels.ToString()),
         ("blur levels chosen by", SelectBlurLevels ? "selection" : "log spacing"),
+        ("denoiser", Denoiser.ToString()),
     ];
 
     /// <summary>Throws ArgumentException naming the first invalid setting.</summary>
@@ -106,6 +112,13 @@ public sealed record FashionRecipe(
 
     /// <summary>sigma_t.</summary>
     public GeometricNoiseSchedule CreateNoise() => new(SigmaMin, SigmaMax);
+
+    /// <summary>The denoiser x0_hat = h(x_t, t) built on the network phi (the trained one or its EMA copy).</summary>
+    public IDenoiser CreateDenoiser(nn.Module<Tensor, Tensor, Tensor> network, INoiseSchedule noise) => Denoiser switch
+    {
+        DenoiserKind.SigmaScaledResidual => new SigmaScaledResidualDenoiser(network, noise),
+        _ => new ResidualDenoiser(network),
+    };
 
     /// <summary>The per-sample training loss for x_t = C_t x_0 + sigma_t eta.</summary>
     public ITrainingLoss CreateLoss(ICorruption corruption, INoiseSchedule noise)

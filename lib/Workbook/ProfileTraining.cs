@@ -57,7 +57,7 @@ public sealed class ProfileTraining : IDisposable
     /// <summary>p_1, fitted once on the profile's statistics images (<see cref="Profile.ImagesForStatistics"/>).</summary>
     public IStartDistribution Start { get; }
 
-    /// <summary>The denoiser of the EMA network, x0_hat = phi_EMA(x_t, t) + x_t: what the samplers use.</summary>
+    /// <summary>The recipe's denoiser on the EMA network (e.g. x0_hat = phi_EMA(x_t, t) + x_t): what the samplers use.</summary>
     public IDenoiser Denoiser { get; }
 
     /// <summary>Whether a checkpoint of the run directory was loaded.</summary>
@@ -96,8 +96,8 @@ public sealed class ProfileTraining : IDisposable
         manual_seed(profile.Training.Seed);   // the initial weights depend on the seed only, not on what ran before
         network = new UNet(profile.Network);
         network.to(device);
-        Trainer = new Trainer(network, new ResidualDenoiser(network), recipe.CreateLoss(Corruption, Noise), new TensorImageDataset(images), profile.Training, run);
-        Denoiser = new ResidualDenoiser(Trainer.EmaNetwork);
+        Trainer = new Trainer(network, recipe.CreateDenoiser(network, Noise), recipe.CreateLoss(Corruption, Noise), new TensorImageDataset(images), profile.Training, run);
+        Denoiser = recipe.CreateDenoiser(Trainer.EmaNetwork, Noise);
         if (Trainer.TryResume()) StartStep = Trainer.Step;
         this.deleteRunOnDispose = deleteRunOnDispose;
     }

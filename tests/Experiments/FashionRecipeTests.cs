@@ -18,8 +18,9 @@ public sealed class FashionRecipeTests
         {
             var settings = recipe.Fingerprint().Skip(1).ToList();
             int changed = settings.Zip(reference).Count(p => p.First != p.Second);
-            // C_t = I changes the corruption and the noise range it needs (sigma_max 50): the one exception, stated in the recipe.
-            Assert.Equal(recipe == FashionRecipe.Identity ? 2 : 1, changed);
+            // C_t = I changes the corruption and what it needs with it, the noise range (sigma_max 50) and the
+            // scale-by-sigma denoiser: the one exception, stated in the recipe.
+            Assert.Equal(recipe == FashionRecipe.Identity ? 3 : 1, changed);
         }
         Assert.Equal(FashionRecipe.All.Count, FashionRecipe.All.Select(r => r.Name).Distinct().Count());
         Assert.Equal(FashionRecipe.Blur, FashionRecipe.Ablations[0]);
@@ -43,6 +44,9 @@ public sealed class FashionRecipeTests
             _ => typeof(IdentityCorruption),
         }, corruption);
         Assert.IsType(recipe.Loss == TrainingLossKind.Pixel ? typeof(PixelLoss) : typeof(SoftScoreMatchingLoss), recipe.CreateLoss(corruption, noise));
+        using var network = new SoftDiffusion.Models.UNet(SoftDiffusion.Models.UNetConfig.Tiny(1));
+        Assert.IsType(recipe.Corruption == CorruptionKind.Identity ? typeof(SoftDiffusion.Models.SigmaScaledResidualDenoiser) : typeof(SoftDiffusion.Models.ResidualDenoiser),
+            recipe.CreateDenoiser(network, noise));
         if (corruption is BlurCorruption blur)
         {
             Assert.Equal(recipe.BlurLevels, blur.Schedule.Levels.Count);
