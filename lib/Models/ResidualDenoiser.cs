@@ -23,10 +23,7 @@ public sealed class ResidualDenoiser : IDenoiser
     public Tensor Denoise(Tensor xT, Tensor t)
     {
         using var scope = NewDisposeScope();
-        var phi = Network.call(xT, t);
-        if (!phi.shape.SequenceEqual(xT.shape))
-            throw new InvalidOperationException(
-                $"The network must return the shape of x_t [{string.Join(", ", xT.shape)}]; it returned [{string.Join(", ", phi.shape)}].");
+        var phi = NetworkOutput.ShapedLike(Network.call(xT, t), xT);
         return (phi + xT).MoveToOuterDisposeScope();
     }
 }

@@ -30,10 +30,7 @@ public sealed class SigmaScaledResidualDenoiser : IDenoiser
     public Tensor Denoise(Tensor xT, Tensor t)
     {
         using var scope = NewDisposeScope();
-        var phi = Network.call(xT, t);
-        if (!phi.shape.SequenceEqual(xT.shape))
-            throw new InvalidOperationException(
-                $"The network must return the shape of x_t [{string.Join(", ", xT.shape)}]; it returned [{string.Join(", ", phi.shape)}].");
+        var phi = NetworkOutput.ShapedLike(Network.call(xT, t), xT);
         var sigma = noise.Sigma(t).to(xT.dtype, xT.device).view(-1, 1, 1, 1);
         return (xT + sigma * phi).MoveToOuterDisposeScope();
     }
