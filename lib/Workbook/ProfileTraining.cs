@@ -13,8 +13,8 @@ namespace SoftDiffusion.Workbook;
 /// <summary>
 /// A Fashion-MNIST training run at a profile's scale (notebooks 04-07 and tools/Train): the recipe's corruption,
 /// noise schedule and loss (default <see cref="FashionRecipe.Blur"/>: Soft Score Matching with 32 blur levels
-/// selected from the data and the geometric noise 0.01 .. 0.05), the residual denoiser x0_hat = phi + x_t, trained into a run
-/// directory that it resumes, with sample grids from the Momentum sampler (Algorithm 2) started at the recipe's p_1,
+/// selected from the data and the geometric noise 0.01 .. 0.05), the recipe's denoiser (x0_hat = phi + x_t for blur),
+/// trained into a run directory that it resumes, with sample grids from the Momentum sampler (Algorithm 2) started at the recipe's p_1,
 /// using the EMA network and fixed seeds so grids of different steps are comparable.
 /// </summary>
 public sealed class ProfileTraining : IDisposable
