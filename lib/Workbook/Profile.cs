@@ -60,7 +60,7 @@ public sealed record Profile(
     /// <summary>A quarter of an hour per run on a 2-core CPU: the cpu U-Net (1.0 M parameters), batch 64, 1000 steps
     /// (about 68 images/s measured here on an idle machine, so ~16 min), a grid of 64 samples every 250 steps with a
     /// 100-step sampler (recognisable garments from step 250 on); ablations of
-    /// 400 steps each; scores of 200 samples (more than the 128 feature dimensions; about 2 min per score at NFE 100),
+    /// 400 steps each; scores of 200 samples (more than the 128 feature dimensions; 2 to 6 min per score at NFE 100 here),
     /// FID against NFE at 10, 20, 50, 100 and 200, samplers compared at 100.</summary>
     public static Profile Cpu { get; } = new(ProfileName.Cpu, ImagesShown: 64, ImagesForStatistics: 10_000,
         Network: UNetConfig.Cpu(1),
