@@ -14,6 +14,9 @@ namespace SoftDiffusion.Corruptions;
 /// </summary>
 public sealed class DctFullGaussianStart : IStartDistribution, IDisposable
 {
+    // Images transformed at a time while fitting.
+    const long FitChunk = 512;
+
     readonly long[] shape;
 
     /// <summary>Flat indices (into C x H x W) of the surviving coefficients [n] (int64).</summary>
@@ -53,12 +56,27 @@ public sealed class DctFullGaussianStart : IStartDistribution, IDisposable
         var survives = (d > survivalThreshold).expand(c, h, w).flatten();
         var indices = survives.nonzero().flatten();
         var attenuation = d.expand(c, h, w).flatten().index_select(0, indices);
-        var coefficients = Dct2d.Forward(images.to(ScalarType.Float64)).flatten(1).index_select(1, indices) * attenuation;  // [N, n]
-        var mean = coefficients.mean([0]);
-        var centred = coefficients - mean;
-        var covariance = centred.T.matmul(centred) / (images.shape[0] - 1);
+        long n = indices.shape[0], count = images.shape[0];
+        // The surviving coefficients of a chunk of images [chunk, n], so only a chunk is ever in float64 (CelebA-64's
+        // statistics images are 0.5 GB in float32); two passes, mean then centred covariance, for accuracy.
+        Tensor Coefficients(long first, long chunk)
+        {
+            using var x = images.narrow(0, first, chunk).to(ScalarType.Float64);
+            using var all = Dct2d.Forward(x).flatten(1);
+            using var surviving = all.index_select(1, indices);
+            return surviving * attenuation;
+        }
+        var sum = zeros([n], dtype: ScalarType.Float64, device: images.device);
+        var scatter = zeros([n, n], dtype: ScalarType.Float64, device: images.device);
+        for (long first = 0; first < count; first += FitChunk)
+            using (var chunk = Coefficients(first, Math.Min(FitChunk, count - first))) sum.add_(chunk.sum([0]));
+        var mean = sum / count;
+        for (long first = 0; first < count; first += FitChunk)
+            using (var chunk = Coefficients(first, Math.Min(FitChunk, count - first)))
+            using (var centred = chunk - mean)
+                scatter.add_(centred.T.matmul(centred));
+        var covariance = scatter / (count - 1);
         // A small ridge keeps the factorisation defined when N is not much larger than n or coefficients are collinear.
-        long n = indices.shape[0];
         double ridge = 1e-10 * Math.Max(1e-12, covariance.diagonal().mean().item<double>());
         var cholesky = linalg.cholesky(covariance + ridge * eye(n, dtype: ScalarType.Float64, device: covariance.device));
         return new DctFullGaussianStart([c, h, w], indices.cpu().DetachFromDisposeScope(), mean.cpu().DetachFromDisposeScope(),

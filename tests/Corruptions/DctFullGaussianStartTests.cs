@@ -75,4 +75,19 @@ public sealed class DctFullGaussianStartTests
         var e = Assert.Throws<ArgumentException>(() => DctFullGaussianStart.Fit(zeros(1, 1, H, W), Blur, QuietNoise));
         Assert.Contains("at least 2 images", e.Message);
     }
+
+    [Fact]
+    public void TheChunkedFitEqualsTheMeanAndCovarianceOfAllCoefficientsAtOnce()
+    {
+        // 4000 images are fitted in chunks; the reference transforms them all at once and uses torch.cov.
+        using var scope = NewDisposeScope();
+        var images = CorrelatedImages();
+        using var start = DctFullGaussianStart.Fit(images, Blur, QuietNoise);
+        var d = Blur.Attenuation(1.0, H, W).to(ScalarType.Float64).flatten();
+        var all = Dct2d.Forward(images).flatten(1).index_select(1, start.Indices) * d.index_select(0, start.Indices);
+        double meanError = (start.Mean - all.mean([0])).abs().max().item<double>();
+        var covariance = start.CholeskyFactor.matmul(start.CholeskyFactor.T);
+        double covarianceError = (covariance - cov(all.T)).abs().max().item<double>();
+        Assert.True(meanError < 1e-12 && covarianceError < 1e-9, $"mean off by {meanError:G3}, covariance by {covarianceError:G3}");
+    }
 }
