@@ -6,7 +6,8 @@ namespace SoftDiffusion.Training;
 /// <summary>
 /// Batches of a dataset in an order fixed by a seed: epoch e visits a random permutation drawn from a generator
 /// seeded with (seed, e), in consecutive batches; the last incomplete batch of an epoch is dropped. Starts at any
-/// <see cref="DataPosition"/>, so a resumed run sees the same batches. The next batch is read on a background
+/// <see cref="DataPosition"/>, so a resumed run sees the same batches; a dataset's random augmentation is keyed by
+/// (seed, position) too (<see cref="IImageDataset.Images(long[], ulong)"/>). The next batch is read on a background
 /// task while the caller works on the current one.
 /// </summary>
 public sealed class ShuffledBatches : IDisposable
@@ -61,7 +62,22 @@ public sealed class ShuffledBatches : IDisposable
         catch (Exception) { /* the failure is reported by the Next() that would have consumed it */ }
     }
 
-    Task<Tensor> Prefetch(DataPosition position) => Task.Run(() => data.Images(Indices(position)));
+    Task<Tensor> Prefetch(DataPosition position) => Task.Run(() => data.Images(Indices(position), AugmentationKey(position)));
+
+    /// <summary>The augmentation key of the batch at <paramref name="position"/>: a hash of (seed, epoch, batch).</summary>
+    public ulong AugmentationKey(DataPosition position) =>
+        Mix(Mix(Mix(0x243F6A8885A308D3UL ^ (ulong)seed) ^ (ulong)position.Epoch) ^ (ulong)position.Batch);
+
+    // SplitMix64's finaliser: nearby inputs give unrelated outputs.
+    static ulong Mix(ulong z)
+    {
+        unchecked
+        {
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+    }
 
     DataPosition Advance(DataPosition p) => p.Batch + 1 < BatchesPerEpoch ? p with { Batch = p.Batch + 1 } : new(p.Epoch + 1, 0);
 

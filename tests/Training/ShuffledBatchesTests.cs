@@ -48,4 +48,38 @@ public sealed class ShuffledBatchesTests
         using var b = new ShuffledBatches(Indexed, batchSize: 9, seed: 2);
         Assert.NotEqual(Take(a), Take(b));
     }
+
+    // Records the augmentation key each batch was read with.
+    sealed class KeyRecorder : IImageDataset
+    {
+        public List<ulong> Keys { get; } = [];
+        public int Count => 10;
+        public long[] ImageShape => [1, 1, 1];
+        public Tensor Images(long[] indices) => throw new InvalidOperationException("Training batches must be read with their augmentation key.");
+        public Tensor Images(long[] indices, ulong augmentationKey)
+        {
+            lock (Keys) Keys.Add(augmentationKey);
+            return zeros(indices.Length, 1, 1, 1);
+        }
+    }
+
+    [Fact]
+    public void EveryBatchIsReadWithTheKeyOfItsPositionSoAResumedRunAugmentsAlike()
+    {
+        var straight = new KeyRecorder();
+        using (var batches = new ShuffledBatches(straight, batchSize: 3, seed: 5))
+            for (int i = 0; i < 7; i++) batches.Next().Dispose();
+        var resumedData = new KeyRecorder();
+        using (var resumed = new ShuffledBatches(resumedData, batchSize: 3, seed: 5, start: new DataPosition(1, 1)))
+            for (int i = 0; i < 3; i++) resumed.Next().Dispose();
+
+        // Next() returns batch k and prefetches batch k + 1, so 7 calls read 8 batches.
+        Assert.Equal(8, straight.Keys.Count);
+        Assert.Equal(8, straight.Keys.Distinct().Count());   // a different key for every batch
+        Assert.Equal(straight.Keys.Skip(4).Take(4), resumedData.Keys);
+        using var otherSeed = new ShuffledBatches(new KeyRecorder(), batchSize: 3, seed: 6);
+        using var sameSeed = new ShuffledBatches(new KeyRecorder(), batchSize: 3, seed: 5);
+        Assert.NotEqual(sameSeed.AugmentationKey(new DataPosition(0, 0)), otherSeed.AugmentationKey(new DataPosition(0, 0)));
+        Assert.Equal(straight.Keys[0], sameSeed.AugmentationKey(new DataPosition(0, 0)));
+    }
 }
