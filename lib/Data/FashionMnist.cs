@@ -51,6 +51,13 @@ public sealed class FashionMnist
     FashionMnist(byte[] pixels, byte[] labels, string folder, FashionMnistSplit split) =>
         (Pixels, Labels, Folder, Split) = (pixels, labels, folder, split);
 
+    /// <summary>The training split (60k) when found, else the embedded test split (10k): what the workbook trains on.</summary>
+    public static FashionMnist LoadTrainingOrEmbedded()
+    {
+        try { return Load(FashionMnistSplit.Train); }
+        catch (DirectoryNotFoundException) { return Load(FashionMnistSplit.Test); }
+    }
+
     /// <summary>Loads a split from <paramref name="folder"/>, or from the first folder that has it (see the class summary).</summary>
     public static FashionMnist Load(FashionMnistSplit split = FashionMnistSplit.Test, string? folder = null)
     {

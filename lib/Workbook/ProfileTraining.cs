@@ -11,11 +11,12 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Workbook;
 
 /// <summary>
-/// A Fashion-MNIST training run at a profile's scale (notebooks 04-07 and tools/Train): the recipe's corruption,
-/// noise schedule and loss (default <see cref="FashionRecipe.Blur"/>: Soft Score Matching with 32 blur levels
-/// selected from the data and the geometric noise 0.01 .. 0.05), the recipe's denoiser (x0_hat = phi + x_t for blur),
-/// trained into a run directory that it resumes, with sample grids from the Momentum sampler (Algorithm 2) started at the recipe's p_1,
-/// using the EMA network and fixed seeds so grids of different steps are comparable.
+/// A training run at a profile's scale (notebooks 04-07 and tools/Train) on a <see cref="TrainingSet"/> (Fashion-MNIST
+/// by default, CelebA-64 in notebook 04 when configured): the recipe's corruption, noise schedule and loss (default
+/// <see cref="TrainingRecipe.Blur"/>: Soft Score Matching with 32 blur levels selected from the data and the geometric
+/// noise 0.01 .. 0.05), the recipe's denoiser (x0_hat = phi + x_t for blur), the profile's U-Net with the data's
+/// number of channels, trained into a run directory that it resumes, with sample grids from the Momentum sampler
+/// (Algorithm 2) started at the recipe's p_1, using the EMA network and fixed seeds so grids of different steps are comparable.
 /// </summary>
 public sealed class ProfileTraining : IDisposable
 {
@@ -26,7 +27,6 @@ public sealed class ProfileTraining : IDisposable
     public const string RecipeFileName = "recipe.txt";
 
     readonly UNet network;
-    readonly Tensor images;
     readonly bool deleteRunOnDispose;
     readonly string? ablationSnapshot;
 
@@ -34,13 +34,13 @@ public sealed class ProfileTraining : IDisposable
     public Profile Profile { get; }
 
     /// <summary>What is trained: corruption, noise, loss.</summary>
-    public FashionRecipe Recipe { get; }
+    public TrainingRecipe Recipe { get; }
 
-    /// <summary>The split trained on: the 60k training split when found, else the embedded 10k test split.</summary>
-    public FashionMnist Data { get; }
+    /// <summary>The images trained on (disposed with the run).</summary>
+    public TrainingSet Data { get; }
 
     /// <summary>Images actually trained on (the profile may use only the first ones).</summary>
-    public int TrainingImageCount => (int)images.shape[0];
+    public int TrainingImageCount => Data.Count;
 
     /// <summary>The run's files.</summary>
     public RunDirectory Run { get; }
@@ -48,7 +48,7 @@ public sealed class ProfileTraining : IDisposable
     /// <summary>The trainer (its Step is the run's step, restored on resume).</summary>
     public Trainer Trainer { get; }
 
-    /// <summary>C_t of the recipe, for 28 x 28 images (blur levels selected on the profile's statistics images).</summary>
+    /// <summary>C_t of the recipe for the data's image size (blur levels selected on the profile's statistics images).</summary>
     public ICorruption Corruption { get; }
 
     /// <summary>sigma_t of the recipe.</summary>
@@ -75,85 +75,120 @@ public sealed class ProfileTraining : IDisposable
     /// <summary>Steps left to <see cref="TotalSteps"/>.</summary>
     public long RemainingSteps => Math.Max(0, TotalSteps - Trainer.Step);
 
-    ProfileTraining(Profile profile, FashionRecipe recipe, FashionMnist data, RunDirectory run, Device device, int sampleEvery,
+    ProfileTraining(Profile profile, TrainingRecipe recipe, TrainingSet data, RunDirectory run, Device device, int sampleEvery,
         long totalSteps, bool deleteRunOnDispose, string? ablationSnapshot)
     {
         this.ablationSnapshot = totalSteps > profile.AblationSteps ? ablationSnapshot : null;
         (Profile, Recipe, Data, Run, SampleEvery, TotalSteps) = (profile, recipe, data, run, sampleEvery, totalSteps);
-        if (profile.Network.ImageChannels != 1)
-            throw new ArgumentException(
-                $"Expected a profile whose network takes 1 channel (Fashion-MNIST), got {profile.Network.ImageChannels} ({profile.Name}). " +
-                "Training on CelebA-64 (the paper profile) is not wired into the workbook yet; use the smoke or cpu profile.", nameof(profile));
+        var config = NetworkFor(profile, data);
         recipe.Validate();
         CheckRecipe(run, recipe);
-        images = data.Images(0, Math.Min(data.Count, profile.TrainingImages ?? data.Count));
         Noise = recipe.CreateNoise();
-        using (var statistics = images.narrow(0, 0, Math.Min(images.shape[0], profile.ImagesForStatistics)))
+        using (var statistics = data.StatisticsImages(profile.ImagesForStatistics))
         {
             Corruption = recipe.CreateCorruption(statistics, Noise);
             Start = recipe.FitStart(statistics, Corruption, Noise);
         }
         manual_seed(profile.Training.Seed);   // the initial weights depend on the seed only, not on what ran before
-        network = new UNet(profile.Network);
+        network = new UNet(config);
         network.to(device);
-        Trainer = new Trainer(network, recipe.CreateDenoiser(network, Noise), recipe.CreateLoss(Corruption, Noise), new TensorImageDataset(images), profile.Training, run);
+        Trainer = new Trainer(network, recipe.CreateDenoiser(network, Noise), recipe.CreateLoss(Corruption, Noise), data.Images, profile.Training, run);
         Denoiser = recipe.CreateDenoiser(Trainer.EmaNetwork, Noise);
         if (Trainer.TryResume()) StartStep = Trainer.Step;
         this.deleteRunOnDispose = deleteRunOnDispose;
     }
 
     /// <summary>Opens (resuming if it holds a checkpoint) the run of <paramref name="recipe"/> for <paramref name="profile"/>.</summary>
-    /// <param name="profile">Smoke or cpu (the network must take 1 channel).</param>
+    /// <param name="profile">The profile; its network gets the data's number of channels.</param>
     /// <param name="runDirectory">The run folder; default <see cref="DefaultRunDirectory"/> (smoke: a temporary folder,
     /// deleted on <see cref="Dispose"/>).</param>
-    /// <param name="data">The images; default <see cref="LoadData"/>.</param>
+    /// <param name="data">The images, owned (disposed) by the run from here on; default
+    /// <see cref="TrainingSet.LoadFashionMnist"/> (notebook 04 and tools/Train pass <see cref="TrainingSet.Load"/>).</param>
     /// <param name="sampleEvery">Overrides the profile's <see cref="Profile.SampleEvery"/>.</param>
     /// <param name="device">Where to train; default CUDA when available, else the CPU.</param>
-    /// <param name="recipe">What to train; default <see cref="FashionRecipe.Blur"/>.</param>
+    /// <param name="recipe">What to train; default <see cref="TrainingRecipe.Blur"/>.</param>
     /// <param name="totalSteps">The run's budget; default the profile's <see cref="Profile.TrainingSteps"/>.</param>
-    /// <exception cref="ArgumentException">The folder holds a run of another recipe or network (the message names the difference).</exception>
-    public static ProfileTraining Open(Profile profile, string? runDirectory = null, FashionMnist? data = null,
-        int? sampleEvery = null, Device? device = null, FashionRecipe? recipe = null, long? totalSteps = null)
+    /// <exception cref="ArgumentException">The folder holds a run of another recipe, network or image shape (the message
+    /// names the difference), or the images do not fit the network.</exception>
+    public static ProfileTraining Open(Profile profile, string? runDirectory = null, TrainingSet? data = null,
+        int? sampleEvery = null, Device? device = null, TrainingRecipe? recipe = null, long? totalSteps = null)
     {
-        if (sampleEvery < 0) throw new ArgumentOutOfRangeException(nameof(sampleEvery), sampleEvery, "Expected sampleEvery >= 0.");
-        if (totalSteps < 0) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "Expected totalSteps >= 0.");
-        recipe ??= FashionRecipe.Blur;
-        bool temporary = runDirectory is null && profile.Name == ProfileName.Smoke;
-        bool mainRun = runDirectory is null && !temporary;
-        var run = new RunDirectory(runDirectory ?? DefaultRunDirectory(profile, recipe));
         try
         {
-            return new ProfileTraining(profile, recipe, data ?? LoadData(), run, device ?? (cuda.is_available() ? CUDA : CPU),
-                sampleEvery ?? profile.SampleEvery, totalSteps ?? profile.TrainingSteps, temporary,
-                mainRun ? AblationDirectory(profile, recipe) : null);
+            if (sampleEvery < 0) throw new ArgumentOutOfRangeException(nameof(sampleEvery), sampleEvery, "Expected sampleEvery >= 0.");
+            if (totalSteps < 0) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "Expected totalSteps >= 0.");
+            data ??= TrainingSet.LoadFashionMnist(profile);
         }
-        catch when (temporary)
+        catch
         {
-            Directory.Delete(run.Root, recursive: true);
+            data?.Dispose();
+            throw;
+        }
+        recipe ??= TrainingRecipe.Blur;
+        bool temporary = runDirectory is null && profile.Name == ProfileName.Smoke;
+        bool mainRun = runDirectory is null && !temporary;
+        var run = new RunDirectory(runDirectory ?? DefaultRunDirectory(profile, recipe, data.Name));
+        try
+        {
+            return new ProfileTraining(profile, recipe, data, run, device ?? (cuda.is_available() ? CUDA : CPU),
+                sampleEvery ?? profile.SampleEvery, totalSteps ?? profile.TrainingSteps, temporary,
+                mainRun && data.Name == TrainingSet.FashionMnistName ? AblationDirectory(profile, recipe) : null);
+        }
+        catch
+        {
+            data.Dispose();
+            if (temporary) Directory.Delete(run.Root, recursive: true);
             throw;
         }
     }
 
-    /// <summary>Opens the ablation run of <paramref name="recipe"/>: <see cref="Profile.AblationSteps"/> steps in
-    /// runs/ablation-&lt;recipe&gt;-&lt;profile&gt;, so every ablation has the same training budget.</summary>
-    public static ProfileTraining OpenAblation(Profile profile, FashionRecipe recipe, FashionMnist? data = null, Device? device = null) =>
-        Open(profile, profile.Name == ProfileName.Smoke ? null : AblationDirectory(profile, recipe), data, sampleEvery: 0, device, recipe, profile.AblationSteps);
+    /// <summary>Opens the Fashion-MNIST ablation run of <paramref name="recipe"/> (notebook 06): <see cref="Profile.AblationSteps"/>
+    /// steps in runs/ablation-&lt;recipe&gt;-&lt;profile&gt;, so every ablation has the same training budget.</summary>
+    /// <param name="profile">The profile (its <see cref="Profile.AblationSteps"/> is the budget).</param>
+    /// <param name="recipe">The ablated recipe.</param>
+    /// <param name="data">Fashion-MNIST images (owned by the run); default <see cref="TrainingSet.LoadFashionMnist"/>.</param>
+    /// <param name="device">Where to train; default CUDA when available, else the CPU.</param>
+    public static ProfileTraining OpenAblation(Profile profile, TrainingRecipe recipe, TrainingSet? data = null, Device? device = null)
+    {
+        if (data is { Name: not TrainingSet.FashionMnistName })
+        {
+            data.Dispose();
+            throw new ArgumentException($"Expected Fashion-MNIST for an ablation run (notebook 06 scores Fashion-MNIST), got {data.Name}.", nameof(data));
+        }
+        return Open(profile, profile.Name == ProfileName.Smoke ? null : AblationDirectory(profile, recipe), data, sampleEvery: 0, device, recipe, profile.AblationSteps);
+    }
 
-    /// <summary>runs/ablation-&lt;recipe&gt;-&lt;profile&gt; under <see cref="ProjectPaths.Runs"/>. A main run of the same
-    /// recipe writes its checkpoint there when it passes <see cref="Profile.AblationSteps"/>.</summary>
-    public static string AblationDirectory(Profile profile, FashionRecipe recipe) =>
+    /// <summary>runs/ablation-&lt;recipe&gt;-&lt;profile&gt; under <see cref="ProjectPaths.Runs"/> (Fashion-MNIST). A main
+    /// Fashion-MNIST run of the same recipe writes its checkpoint there when it passes <see cref="Profile.AblationSteps"/>.</summary>
+    public static string AblationDirectory(Profile profile, TrainingRecipe recipe) =>
         Path.Combine(ProjectPaths.Runs, $"ablation-{recipe.Name}-{ProfileFolderName(profile)}");
 
-    /// <summary>runs/fashion-&lt;recipe&gt;-&lt;profile&gt; (e.g. runs/fashion-blur-cpu) under <see cref="ProjectPaths.Runs"/>;
-    /// for smoke a fresh temporary folder, so every smoke run starts at step 0.</summary>
-    public static string DefaultRunDirectory(Profile profile, FashionRecipe? recipe = null) => profile.Name == ProfileName.Smoke
-        ? Path.Combine(Path.GetTempPath(), $"soft-diffusion-smoke-{Guid.NewGuid():N}")
-        : Path.Combine(ProjectPaths.Runs, $"fashion-{(recipe ?? FashionRecipe.Blur).Name}-{ProfileFolderName(profile)}");
+    /// <summary>runs/&lt;data&gt;-&lt;recipe&gt;-&lt;profile&gt; (e.g. runs/fashion-blur-cpu, runs/celeba-blur-paper) under
+    /// <see cref="ProjectPaths.Runs"/>; for smoke a fresh temporary folder, so every smoke run starts at step 0.</summary>
+    /// <param name="profile">The profile.</param>
+    /// <param name="recipe">The recipe (default <see cref="TrainingRecipe.Blur"/>).</param>
+    /// <param name="data"><see cref="TrainingSet.Name"/> (default Fashion-MNIST).</param>
+    public static string DefaultRunDirectory(Profile profile, TrainingRecipe? recipe = null, string data = TrainingSet.FashionMnistName) =>
+        profile.Name == ProfileName.Smoke
+            ? Path.Combine(Path.GetTempPath(), $"soft-diffusion-smoke-{Guid.NewGuid():N}")
+            : Path.Combine(ProjectPaths.Runs, $"{data}-{(recipe ?? TrainingRecipe.Blur).Name}-{ProfileFolderName(profile)}");
+
+    // The profile's network with the data's channels; sizes the network cannot halve often enough are named here
+    // rather than at the first forward pass.
+    static UNetConfig NetworkFor(Profile profile, TrainingSet data)
+    {
+        var config = profile.Network with { ImageChannels = (int)data.ImageShape[0] };
+        if (data.ImageShape[1] % config.SizeDivisor != 0 || data.ImageShape[2] % config.SizeDivisor != 0)
+            throw new ArgumentException(
+                $"Expected images whose sides are divisible by {config.SizeDivisor} for the {ProfileFolderName(profile)} profile's U-Net " +
+                $"({config.Levels} levels), got {data.Name} images of {data.ImageShape[1]} x {data.ImageShape[2]}.", nameof(data));
+        return config;
+    }
 
     static string ProfileFolderName(Profile profile) => profile.Name.ToString().ToLowerInvariant();
 
     // The run folder records its recipe; opening it with another recipe names the first difference.
-    static void CheckRecipe(RunDirectory run, FashionRecipe recipe)
+    static void CheckRecipe(RunDirectory run, TrainingRecipe recipe)
     {
         string path = Path.Combine(run.Root, RecipeFileName);
         var expected = recipe.Fingerprint().Select(p => $"{p.Name}: {p.Value}").ToList();
@@ -171,18 +206,11 @@ public sealed class ProfileTraining : IDisposable
                 $"this recipe '{(differs < expected.Count ? expected[differs] : "(nothing)")}'. Open it with its own recipe or choose another folder.");
     }
 
-    /// <summary>The Fashion-MNIST training split (60k) when found, else the embedded test split (10k).</summary>
-    public static FashionMnist LoadData()
-    {
-        try { return FashionMnist.Load(FashionMnistSplit.Train); }
-        catch (DirectoryNotFoundException) { return FashionMnist.Load(FashionMnistSplit.Test); }
-    }
-
     /// <summary>What is trained on what, and from which step: one line per fact.</summary>
     public string Describe() => string.Join(Environment.NewLine,
         $"Profile {ProfileFolderName(Profile)}: U-Net with {network.ParameterCount():N0} parameters, batch {Profile.Training.BatchSize}, {TotalSteps} steps in all",
         $"Recipe {Recipe.Name}: {Recipe.Describe()}",
-        $"Data: Fashion-MNIST {Data.Split.ToString().ToLowerInvariant()} split ({Data.Count} images from {Data.Folder}), training on {TrainingImageCount}",
+        $"Data: {Data.Description}",
         $"Run: {Run.Root} ({(Resumed ? $"resumed at step {StartStep}" : "new")}), {RemainingSteps} of {TotalSteps} steps to go");
 
     /// <summary>Trains <paramref name="steps"/> more steps, writing a sample grid every <see cref="SampleEvery"/> steps.</summary>
@@ -225,7 +253,7 @@ public sealed class ProfileTraining : IDisposable
     /// <param name="seed">Seed of the per-sample generators.</param>
     /// <param name="firstIndex">Index of the first sample.</param>
     /// <param name="callback">Called after every sampler step (trajectories).</param>
-    /// <returns>The final x_0 and the last x0_hat [B, 1, 28, 28], on the network's device.</returns>
+    /// <returns>The final x_0 and the last x0_hat [B, C, H, W], on the network's device.</returns>
     public SamplerResult Generate(ISampler sampler, int count, int steps, long seed, long firstIndex = 0, Action<SamplerStep>? callback = null)
     {
         using var noise = new PerSampleNoise(seed, count, firstIndex);
@@ -249,7 +277,7 @@ public sealed class ProfileTraining : IDisposable
         Trainer.Dispose();
         network.Dispose();
         (Start as IDisposable)?.Dispose();
-        images.Dispose();
+        Data.Dispose();
         if (deleteRunOnDispose && Directory.Exists(Run.Root)) Directory.Delete(Run.Root, recursive: true);
     }
 }

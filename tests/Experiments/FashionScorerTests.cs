@@ -8,7 +8,10 @@ namespace SoftDiffusion.Tests.Experiments;
 public sealed class FashionScorerTests : IDisposable
 {
     static readonly Profile Tiny = Profile.Smoke with { TrainingSteps = 2, SampleEvery = 0, TrainingImages = 64, ImagesForStatistics = 64 };
-    static readonly FashionMnist Embedded = FashionMnist.Load(FashionMnistSplit.Test);
+    static readonly FashionMnist EmbeddedSplit = FashionMnist.Load(FashionMnistSplit.Test);
+
+    // A fresh training set per run (a run owns and disposes its images).
+    static TrainingSet Embedded => TrainingSet.FashionMnist(EmbeddedSplit, 64);
     readonly string root = Path.Combine(Path.GetTempPath(), $"scorer-{Guid.NewGuid():N}");
 
     public void Dispose()
@@ -20,7 +23,7 @@ public sealed class FashionScorerTests : IDisposable
     public void RealImagesScoreFarBetterThanNoiseAndTheScoreIsLabelled()
     {
         using var scorer = new FashionScorer();
-        using var real = Embedded.Images(0, 500);
+        using var real = EmbeddedSplit.Images(0, 500);
         using var noise = rand(500, 1, 28, 28, generator: new Generator(2)) * 2 - 1;
         var realScore = scorer.Evaluate([real]);
         var noiseScore = scorer.Evaluate([noise]);

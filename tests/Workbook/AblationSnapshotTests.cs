@@ -12,7 +12,10 @@ public sealed class AblationSnapshotTests : IDisposable
     {
         Name = ProfileName.Cpu, TrainingSteps = 4, AblationSteps = 2, SampleEvery = 0, TrainingImages = 64, ImagesForStatistics = 64,
     };
-    static readonly FashionMnist Embedded = FashionMnist.Load(FashionMnistSplit.Test);
+    static readonly FashionMnist EmbeddedSplit = FashionMnist.Load(FashionMnistSplit.Test);
+
+    // A fresh training set per run (a run owns and disposes its images).
+    static TrainingSet Embedded => TrainingSet.FashionMnist(EmbeddedSplit, 64);
 
     readonly string runs = Directory.CreateTempSubdirectory("sd-runs-").FullName;
     readonly string? previous = Environment.GetEnvironmentVariable("SOFT_DIFFUSION_RUNS");
@@ -33,12 +36,12 @@ public sealed class AblationSnapshotTests : IDisposable
             Assert.Equal(Path.Combine(runs, "fashion-blur-cpu"), main.Run.Root);
             main.Train(main.RemainingSteps);
         }
-        using var snapshot = ProfileTraining.OpenAblation(TinyCpu, FashionRecipe.Blur, Embedded);
+        using var snapshot = ProfileTraining.OpenAblation(TinyCpu, TrainingRecipe.Blur, Embedded);
         Assert.Equal(Path.Combine(runs, "ablation-blur-cpu"), snapshot.Run.Root);
         Assert.Equal(2, snapshot.Trainer.Step);
         Assert.Equal(0, snapshot.RemainingSteps);
 
-        using var trained = ProfileTraining.Open(TinyCpu, Path.Combine(runs, "separate"), Embedded, recipe: FashionRecipe.Blur, totalSteps: 2);
+        using var trained = ProfileTraining.Open(TinyCpu, Path.Combine(runs, "separate"), Embedded, recipe: TrainingRecipe.Blur, totalSteps: 2);
         trained.Train(trained.RemainingSteps);
         // Bitwise: the same seeds, batches and arithmetic, whatever the total budget.
         foreach (var (a, b) in snapshot.Trainer.EmaNetwork.parameters().Zip(trained.Trainer.EmaNetwork.parameters()))
@@ -50,7 +53,7 @@ public sealed class AblationSnapshotTests : IDisposable
     [Fact]
     public void AnExistingAblationRunIsNotOverwritten()
     {
-        using (var ablation = ProfileTraining.OpenAblation(TinyCpu, FashionRecipe.Blur, Embedded)) ablation.Train(1);
+        using (var ablation = ProfileTraining.OpenAblation(TinyCpu, TrainingRecipe.Blur, Embedded)) ablation.Train(1);
         var before = File.ReadAllBytes(Path.Combine(runs, "ablation-blur-cpu", "checkpoints", "latest.ckpt"));
         using (var main = ProfileTraining.Open(TinyCpu, data: Embedded)) main.Train(main.RemainingSteps);
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(runs, "ablation-blur-cpu", "checkpoints", "latest.ckpt")));

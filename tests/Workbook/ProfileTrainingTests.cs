@@ -9,7 +9,10 @@ public sealed class ProfileTrainingTests : IDisposable
 {
     // The smoke profile cut to seconds: 4 steps, a grid every 2 steps of 4 images with a 2-step sampler.
     static readonly Profile Tiny = Profile.Smoke with { TrainingSteps = 4, SampleEvery = 2, SamplerSteps = 2, ImagesShown = 4, TrainingImages = 64, ImagesForStatistics = 64 };
-    static readonly FashionMnist Embedded = FashionMnist.Load(FashionMnistSplit.Test);
+    static readonly FashionMnist EmbeddedSplit = FashionMnist.Load(FashionMnistSplit.Test);
+
+    // A fresh training set per run (a run owns and disposes its images).
+    static TrainingSet Embedded => TrainingSet.FashionMnist(EmbeddedSplit, 64);
 
     readonly string root = Path.Combine(Path.GetTempPath(), $"profile-training-{Guid.NewGuid():N}");
 
@@ -25,6 +28,7 @@ public sealed class ProfileTrainingTests : IDisposable
         {
             Assert.False(training.Resumed);
             Assert.Equal(64, training.TrainingImageCount);
+            Assert.Equal("Fashion-MNIST test split", training.Data.Label);
             training.Train(training.RemainingSteps);
             Assert.Equal(4, training.Trainer.Step);
         }
@@ -49,17 +53,20 @@ public sealed class ProfileTrainingTests : IDisposable
     }
 
     [Fact]
-    public void AThreeChannelProfileIsRejectedForFashionMnist()
+    public void ImagesTheProfilesNetworkCannotHalveOftenEnoughAreRefusedBeforeAnythingIsWritten()
     {
+        // The paper U-Net has 4 levels (sides divisible by 8); Fashion-MNIST is 28 x 28.
         var e = Assert.Throws<ArgumentException>(() => ProfileTraining.Open(Profile.Paper, root, Embedded));
-        Assert.Contains("1 channel", e.Message);
+        Assert.Contains("divisible by 8", e.Message);
+        Assert.Contains("28 x 28", e.Message);
+        Assert.False(File.Exists(Path.Combine(root, ProfileTraining.RecipeFileName)));
     }
 
     [Fact]
     public void AFolderOfAnotherRecipeIsRefusedWithTheDifferenceNamed()
     {
         using (var blur = ProfileTraining.Open(Tiny, root, Embedded)) blur.Train(1);
-        var e = Assert.Throws<ArgumentException>(() => ProfileTraining.Open(Tiny, root, Embedded, recipe: FashionRecipe.Identity));
+        var e = Assert.Throws<ArgumentException>(() => ProfileTraining.Open(Tiny, root, Embedded, recipe: TrainingRecipe.Identity));
         Assert.Contains("recipe: blur", e.Message);
         Assert.Contains("recipe: identity", e.Message);
         using var again = ProfileTraining.Open(Tiny, root, Embedded);   // its own recipe still opens, at its step
@@ -81,9 +88,9 @@ public sealed class ProfileTrainingTests : IDisposable
     [Fact]
     public void AblationRunsHaveTheProfilesAblationBudget()
     {
-        using var training = ProfileTraining.OpenAblation(Tiny with { AblationSteps = 3 }, FashionRecipe.BlurPixelLoss, Embedded);
+        using var training = ProfileTraining.OpenAblation(Tiny with { AblationSteps = 3 }, TrainingRecipe.BlurPixelLoss, Embedded);
         Assert.Equal(3, training.TotalSteps);
-        Assert.Equal(FashionRecipe.BlurPixelLoss, training.Recipe);
+        Assert.Equal(TrainingRecipe.BlurPixelLoss, training.Recipe);
         Assert.Contains("Recipe blur-pixel-loss", training.Describe());
     }
 

@@ -27,7 +27,7 @@ static class TrainingBenchmarks
         string runFolder = Path.Combine(Path.GetTempPath(), $"bench-training-{Guid.NewGuid():N}");
         try
         {
-            using var training = ProfileTraining.Open(profile, runFolder, FashionMnist.Load(FashionMnistSplit.Test), sampleEvery: 0,
+            using var training = ProfileTraining.Open(profile, runFolder, TrainingSet.FashionMnist(FashionMnist.Load(FashionMnistSplit.Test), profile.TrainingImages), sampleEvery: 0,
                 totalSteps: steps);
             using var bare = new BareLoop(profile);
             double trainerSeconds = 0, bareSeconds = 0;

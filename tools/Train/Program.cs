@@ -1,16 +1,17 @@
 using SoftDiffusion.Experiments;
 using SoftDiffusion.Workbook;
 
-// Trains the profile's U-Net on Fashion-MNIST with a recipe (default blur: Soft Score Matching + blur) into a run
-// directory, resuming it when it holds a checkpoint, with a sample grid every N steps. Usage:
-//   dotnet run -c Release --project tools/Train -- [--profile smoke|cpu] [--recipe NAME] [--ablation] [--steps N]
+// Trains the profile's U-Net with a recipe (default blur: Soft Score Matching + blur) into a run directory, resuming
+// it when it holds a checkpoint, with a sample grid every N steps. The data is that of notebook 04: CelebA-64 in the
+// paper profile or when SOFT_DIFFUSION_CELEBA names a CelebA folder, else Fashion-MNIST. Usage:
+//   dotnet run -c Release --project tools/Train -- [--profile smoke|cpu|paper] [--recipe NAME] [--ablation] [--steps N]
 //       [--run DIR] [--sample-every N]
-// Default: the run's remaining steps, into runs/fashion-<recipe>-<profile> (with --ablation: the profile's ablation
-// budget into runs/ablation-<recipe>-<profile>, as notebook 06; smoke: a temporary folder).
-string recipes = string.Join("|", FashionRecipe.All.Select(r => r.Name));
-string usage = $"Usage: --profile smoke|cpu, --recipe {recipes}, --ablation, --steps N, --run DIR, --sample-every N";
+// Default: the run's remaining steps, into runs/<data>-<recipe>-<profile> (with --ablation: Fashion-MNIST for the
+// profile's ablation budget into runs/ablation-<recipe>-<profile>, as notebook 06; smoke: a temporary folder).
+string recipes = string.Join("|", TrainingRecipe.All.Select(r => r.Name));
+string usage = $"Usage: --profile smoke|cpu|paper, --recipe {recipes}, --ablation, --steps N, --run DIR, --sample-every N";
 var profile = Profile.Cpu;
-var recipe = FashionRecipe.Blur;
+var recipe = TrainingRecipe.Blur;
 bool ablation = false;
 long? steps = null;
 string? runDirectory = null;
@@ -23,7 +24,7 @@ for (int i = 0; i < args.Length; i++)
         case "--profile": profile = Profile.Parse(Value()); break;
         case "--recipe":
             string name = Value();
-            recipe = FashionRecipe.All.FirstOrDefault(r => r.Name == name)
+            recipe = TrainingRecipe.All.FirstOrDefault(r => r.Name == name)
                 ?? throw new ArgumentException($"Unknown recipe '{name}'. {usage}");
             break;
         case "--ablation": ablation = true; break;
@@ -35,9 +36,12 @@ for (int i = 0; i < args.Length; i++)
 }
 
 Workbook.Init(profile);
+var preparation = new PreparationLine();
 using var training = ablation && runDirectory is null
     ? ProfileTraining.OpenAblation(profile, recipe)
-    : ProfileTraining.Open(profile, runDirectory, sampleEvery: sampleEvery, recipe: recipe, totalSteps: ablation ? profile.AblationSteps : null);
+    : ProfileTraining.Open(profile, runDirectory, ablation ? TrainingSet.LoadFashionMnist(profile) : TrainingSet.Load(profile, preparation),
+        sampleEvery: sampleEvery, recipe: recipe, totalSteps: ablation ? profile.AblationSteps : null);
+if (preparation.Reported) Console.WriteLine();
 Console.WriteLine(training.Describe());
 long toTrain = steps ?? training.RemainingSteps;
 var progress = new TrainingProgress(training.Trainer.Step, training.Trainer.Step + toTrain);
@@ -45,3 +49,18 @@ training.Train(toTrain, progress.Report);
 progress.Finish();
 Console.WriteLine($"Step {training.Trainer.Step}: {progress.Current?.ImagesPerSecond:F1} images/s over this session; samples written to {training.SaveSamples()}");
 return 0;
+
+// Reports the CelebA cache preparation (the first CelebA run reads every JPEG of the train split once), on one line.
+sealed class PreparationLine : IProgress<int>
+{
+    public bool Reported { get; private set; }
+
+    public void Report(int value)
+    {
+        lock (this)
+        {
+            Console.Write($"\rPreparing the CelebA-64 cache: {value} images");
+            Reported = true;
+        }
+    }
+}

@@ -6,31 +6,31 @@ using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Experiments;
 
-public sealed class FashionRecipeTests
+public sealed class TrainingRecipeTests
 {
-    public static TheoryData<string> RecipeNames => new(FashionRecipe.All.Select(r => r.Name));
+    public static TheoryData<string> RecipeNames => new(TrainingRecipe.All.Select(r => r.Name));
 
     [Fact]
     public void EveryAblationDiffersFromTheReferenceInExactlyOneSetting()
     {
-        var reference = FashionRecipe.Blur.Fingerprint().Skip(1).ToList();   // skip the name
-        foreach (var recipe in FashionRecipe.All.Skip(1))
+        var reference = TrainingRecipe.Blur.Fingerprint().Skip(1).ToList();   // skip the name
+        foreach (var recipe in TrainingRecipe.All.Skip(1))
         {
             var settings = recipe.Fingerprint().Skip(1).ToList();
             int changed = settings.Zip(reference).Count(p => p.First != p.Second);
             // C_t = I changes the corruption and what it needs with it, the noise range (sigma_max 50) and the
             // scale-by-sigma denoiser: the one exception, stated in the recipe.
-            Assert.Equal(recipe == FashionRecipe.Identity ? 3 : 1, changed);
+            Assert.Equal(recipe == TrainingRecipe.Identity ? 3 : 1, changed);
         }
-        Assert.Equal(FashionRecipe.All.Count, FashionRecipe.All.Select(r => r.Name).Distinct().Count());
-        Assert.Equal(FashionRecipe.Blur, FashionRecipe.Ablations[0]);
+        Assert.Equal(TrainingRecipe.All.Count, TrainingRecipe.All.Select(r => r.Name).Distinct().Count());
+        Assert.Equal(TrainingRecipe.Blur, TrainingRecipe.Ablations[0]);
     }
 
     [Theory]
     [MemberData(nameof(RecipeNames))]
     public void BuildsTheObjectsItNames(string name)
     {
-        var recipe = FashionRecipe.All.Single(r => r.Name == name);
+        var recipe = TrainingRecipe.All.Single(r => r.Name == name);
         recipe.Validate();
         using var images = rand(64, 1, 28, 28, generator: new Generator(1)) * 2 - 1;
         var noise = recipe.CreateNoise();
@@ -64,7 +64,7 @@ public sealed class FashionRecipeTests
     [Fact]
     public void TheIdentityStartHasTheStandardDeviationSigmaOne()
     {
-        var recipe = FashionRecipe.Identity;
+        var recipe = TrainingRecipe.Identity;
         using var images = zeros(2, 1, 28, 28);
         var start = recipe.FitStart(images, recipe.CreateCorruption(images, recipe.CreateNoise()), recipe.CreateNoise());
         using var noise = new SoftDiffusion.Sampling.PerSampleNoise(3, 64);
@@ -81,7 +81,7 @@ public sealed class FashionRecipeTests
     [InlineData("x", 0.01, 0.05, 1, "blur levels")]
     public void InvalidSettingsAreNamed(string name, double sigmaMin, double sigmaMax, int levels, string expected)
     {
-        var recipe = FashionRecipe.Blur with { Name = name, SigmaMin = sigmaMin, SigmaMax = sigmaMax, BlurLevels = levels };
+        var recipe = TrainingRecipe.Blur with { Name = name, SigmaMin = sigmaMin, SigmaMax = sigmaMax, BlurLevels = levels };
         var e = Assert.Throws<ArgumentException>(recipe.Validate);
         Assert.Contains(expected, e.Message);
     }

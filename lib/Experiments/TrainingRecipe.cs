@@ -7,12 +7,12 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Experiments;
 
 /// <summary>
-/// What a Fashion-MNIST training run learns: the corruption C_t, the noise sigma_t (geometric from
+/// What a training run learns (Fashion-MNIST or CelebA-64): the corruption C_t, the noise sigma_t (geometric from
 /// <paramref name="SigmaMin"/> to <paramref name="SigmaMax"/>), the loss, and with them the start distribution p_1
 /// of the samplers. The workbook's main run is <see cref="Blur"/>; the others are the ablations of notebook 06 and
 /// the C_t = I baseline of notebook 07 (design.md: an ablation swaps one object and touches nothing else).
 /// </summary>
-/// <param name="Name">Short name, used in run folder names (runs/fashion-&lt;name&gt;-&lt;profile&gt;) and charts.</param>
+/// <param name="Name">Short name, used in run folder names (runs/&lt;dataset&gt;-&lt;name&gt;-&lt;profile&gt;) and charts.</param>
 /// <param name="Corruption">C_t.</param>
 /// <param name="SigmaMin">sigma_0 of the geometric noise schedule.</param>
 /// <param name="SigmaMax">sigma_1 of the geometric noise schedule.</param>
@@ -21,7 +21,7 @@ namespace SoftDiffusion.Experiments;
 /// <param name="SelectBlurLevels">Choose the L levels from the data with <see cref="ScheduleSelector"/> (the paper's
 /// method, Section 3.4); false spaces them logarithmically.</param>
 /// <param name="Denoiser">How the network's output becomes x0_hat.</param>
-public sealed record FashionRecipe(
+public sealed record TrainingRecipe(
     string Name,
     CorruptionKind Corruption,
     double SigmaMin,
@@ -35,35 +35,35 @@ public sealed record FashionRecipe(
     /// 10.06 px at 28 x 28, 256 candidates, coupling bound) and noise 0.01 .. 0.05 (method.md: sigma_max in
     /// [0.05, 0.1]), Soft Score Matching; p_1 a full-covariance Gaussian over the DCT coefficients that survive the
     /// strongest blur [choice].</summary>
-    public static FashionRecipe Blur { get; } = new("blur", CorruptionKind.Blur, 0.01, 0.05, TrainingLossKind.SoftScoreMatching);
+    public static TrainingRecipe Blur { get; } = new("blur", CorruptionKind.Blur, 0.01, 0.05, TrainingLossKind.SoftScoreMatching);
 
     /// <summary>C_t = I, i.e. VE denoising score matching (the paper's NCSN++ baseline) with sigma 0.01 .. 50
     /// (score_sde's CIFAR-10 sigma_max; Fashion-MNIST's largest pairwise distance in [-1, 1] is of that order)
     /// [choice], NCSN++'s scale-by-sigma denoiser (<see cref="SigmaScaledResidualDenoiser"/>); p_1 = N(0, 50^2 I).</summary>
-    public static FashionRecipe Identity { get; } =
+    public static TrainingRecipe Identity { get; } =
         new("identity", CorruptionKind.Identity, 0.01, 50, TrainingLossKind.SoftScoreMatching, Denoiser: DenoiserKind.SigmaScaledResidual);
 
     /// <summary>Ablation: the blur recipe trained with the pixel-space loss ||x0_hat - x_0||^2 instead of Soft Score Matching.</summary>
-    public static FashionRecipe BlurPixelLoss { get; } = Blur with { Name = "blur-pixel-loss", Loss = TrainingLossKind.Pixel };
+    public static TrainingRecipe BlurPixelLoss { get; } = Blur with { Name = "blur-pixel-loss", Loss = TrainingLossKind.Pixel };
 
     /// <summary>Ablation: masking in a random pixel order instead of blur, same noise; p_1 = N(0, sigma_1^2 I) (C_1 = 0).</summary>
-    public static FashionRecipe Masking { get; } = Blur with { Name = "masking", Corruption = CorruptionKind.Masking };
+    public static TrainingRecipe Masking { get; } = Blur with { Name = "masking", Corruption = CorruptionKind.Masking };
 
     /// <summary>Ablation: ten times the noise of the blur recipe (sigma_max 0.5).</summary>
-    public static FashionRecipe BlurHighNoise { get; } = Blur with { Name = "blur-noise-0.5", SigmaMax = 0.5 };
+    public static TrainingRecipe BlurHighNoise { get; } = Blur with { Name = "blur-noise-0.5", SigmaMax = 0.5 };
 
     /// <summary>Ablation: 8 selected blur levels instead of 32.</summary>
-    public static FashionRecipe BlurFewLevels { get; } = Blur with { Name = "blur-8-levels", BlurLevels = 8 };
+    public static TrainingRecipe BlurFewLevels { get; } = Blur with { Name = "blur-8-levels", BlurLevels = 8 };
 
     /// <summary>Ablation: 32 log-spaced blur levels instead of 32 selected ones.</summary>
-    public static FashionRecipe BlurLogSpaced { get; } = Blur with { Name = "blur-log-spaced", SelectBlurLevels = false };
+    public static TrainingRecipe BlurLogSpaced { get; } = Blur with { Name = "blur-log-spaced", SelectBlurLevels = false };
 
     /// <summary>The ablations of notebook 06, the reference recipe first.</summary>
-    public static IReadOnlyList<FashionRecipe> Ablations { get; } = [Blur, BlurPixelLoss, Masking, Identity, BlurHighNoise, BlurFewLevels];
+    public static IReadOnlyList<TrainingRecipe> Ablations { get; } = [Blur, BlurPixelLoss, Masking, Identity, BlurHighNoise, BlurFewLevels];
 
     /// <summary>Every named recipe: the ablations and <see cref="BlurLogSpaced"/> (left out of notebook 06's default list
     /// to keep the cpu profile's budget; train it with tools/Train --recipe blur-log-spaced --ablation).</summary>
-    public static IReadOnlyList<FashionRecipe> All { get; } = [.. Ablations, BlurLogSpaced];
+    public static IReadOnlyList<TrainingRecipe> All { get; } = [.. Ablations, BlurLogSpaced];
 
     /// <summary>One line: C_t, sigma_t, loss.</summary>
     public string Describe() => Corruption switch
