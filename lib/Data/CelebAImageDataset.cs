@@ -40,7 +40,7 @@ public sealed class CelebAImageDataset : IImageDataset
     {
         if (!RandomFlips) return Images(indices);
         using var generator = new Generator(augmentationKey);
-        return cache.Images(Checked(indices), CelebA64.RandomFlips(indices.Length, generator));
+        return cache.Images(Checked(indices), generator);
     }
 
     int[] Checked(long[] indices) => indices.Select(i => (uint)i < (uint)Count ? (int)i
