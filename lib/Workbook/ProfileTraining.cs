@@ -27,7 +27,6 @@ public sealed class ProfileTraining : IDisposable
     public const string RecipeFileName = "recipe.txt";
 
     readonly UNet network;
-    readonly bool deleteRunOnDispose;
     readonly string? ablationSnapshot;
 
     /// <summary>The profile whose numbers are used.</summary>
@@ -60,6 +59,9 @@ public sealed class ProfileTraining : IDisposable
     /// <summary>The recipe's denoiser on the EMA network (e.g. x0_hat = phi_EMA(x_t, t) + x_t): what the samplers use.</summary>
     public IDenoiser Denoiser { get; }
 
+    /// <summary>Whether the run folder is a temporary one (smoke), deleted on <see cref="Dispose"/>.</summary>
+    public bool IsTemporary { get; }
+
     /// <summary>Whether a checkpoint of the run directory was loaded.</summary>
     public bool Resumed => StartStep > 0;
 
@@ -76,7 +78,7 @@ public sealed class ProfileTraining : IDisposable
     public long RemainingSteps => Math.Max(0, TotalSteps - Trainer.Step);
 
     ProfileTraining(Profile profile, TrainingRecipe recipe, TrainingSet data, RunDirectory run, Device device, int sampleEvery,
-        long totalSteps, bool deleteRunOnDispose, string? ablationSnapshot)
+        long totalSteps, bool temporary, string? ablationSnapshot)
     {
         this.ablationSnapshot = totalSteps > profile.AblationSteps ? ablationSnapshot : null;
         (Profile, Recipe, Data, Run, SampleEvery, TotalSteps) = (profile, recipe, data, run, sampleEvery, totalSteps);
@@ -95,7 +97,7 @@ public sealed class ProfileTraining : IDisposable
         Trainer = new Trainer(network, recipe.CreateDenoiser(network, Noise), recipe.CreateLoss(Corruption, Noise), data.Images, profile.Training, run);
         Denoiser = recipe.CreateDenoiser(Trainer.EmaNetwork, Noise);
         if (Trainer.TryResume()) StartStep = Trainer.Step;
-        this.deleteRunOnDispose = deleteRunOnDispose;
+        IsTemporary = temporary;
     }
 
     /// <summary>Opens (resuming if it holds a checkpoint) the run of <paramref name="recipe"/> for <paramref name="profile"/>.</summary>
@@ -278,6 +280,6 @@ public sealed class ProfileTraining : IDisposable
         network.Dispose();
         (Start as IDisposable)?.Dispose();
         Data.Dispose();
-        if (deleteRunOnDispose && Directory.Exists(Run.Root)) Directory.Delete(Run.Root, recursive: true);
+        if (IsTemporary && Directory.Exists(Run.Root)) Directory.Delete(Run.Root, recursive: true);
     }
 }

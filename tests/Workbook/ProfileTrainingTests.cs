@@ -27,6 +27,7 @@ public sealed class ProfileTrainingTests : IDisposable
         using (var training = ProfileTraining.Open(Tiny, root, Embedded))
         {
             Assert.False(training.Resumed);
+            Assert.False(training.IsTemporary);
             Assert.Equal(64, training.TrainingImageCount);
             Assert.Equal("Fashion-MNIST test split", training.Data.Label);
             training.Train(training.RemainingSteps);
@@ -101,6 +102,7 @@ public sealed class ProfileTrainingTests : IDisposable
         using (var training = ProfileTraining.Open(Tiny, data: Embedded))
         {
             folder = training.Run.Root;
+            Assert.True(training.IsTemporary);
             training.Train(1);
             Assert.True(Directory.Exists(folder));
         }

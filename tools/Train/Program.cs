@@ -47,7 +47,9 @@ long toTrain = steps ?? training.RemainingSteps;
 var progress = new TrainingProgress(training.Trainer.Step, training.Trainer.Step + toTrain);
 training.Train(toTrain, progress.Report);
 progress.Finish();
-Console.WriteLine($"Step {training.Trainer.Step}: {progress.Current?.ImagesPerSecond:F1} images/s over this session; samples written to {training.SaveSamples()}");
+string samples = training.SaveSamples();
+Console.WriteLine($"Step {training.Trainer.Step}: {progress.Current?.ImagesPerSecond:F1} images/s over this session; " +
+    (training.IsTemporary ? "a smoke run's folder is temporary and deleted now (pass --run DIR to keep it)" : $"samples written to {samples}"));
 return 0;
 
 // Reports the CelebA cache preparation (the first CelebA run reads every JPEG of the train split once), on one line.
