@@ -98,6 +98,8 @@ public sealed class UNetTests(ITestOutputHelper output)
         Assert.Equal(44_969, tiny.ParameterCount());
         using var cpu = new UNet(UNetConfig.Cpu());
         Assert.Equal(989_217, cpu.ParameterCount());
+        using var paper = new UNet(UNetConfig.Paper(3));
+        Assert.Equal(58_687_747, paper.ParameterCount());
     }
 
     [Fact]
