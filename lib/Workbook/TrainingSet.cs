@@ -22,7 +22,6 @@ public sealed class TrainingSet : IDisposable
 
     readonly Tensor? inMemory;
     readonly CelebA64? celebA;
-    readonly int statisticsLimit;
 
     /// <summary><see cref="FashionMnistName"/> or <see cref="CelebAName"/>.</summary>
     public string Name { get; }
@@ -42,8 +41,8 @@ public sealed class TrainingSet : IDisposable
     /// <summary>[C, H, W] of one image.</summary>
     public long[] ImageShape => Images.ImageShape;
 
-    TrainingSet(string name, string label, string description, IImageDataset images, int statisticsLimit, Tensor? inMemory, CelebA64? celebA) =>
-        (Name, Label, Description, Images, this.statisticsLimit, this.inMemory, this.celebA) = (name, label, description, images, statisticsLimit, inMemory, celebA);
+    TrainingSet(string name, string label, string description, IImageDataset images, Tensor? inMemory, CelebA64? celebA) =>
+        (Name, Label, Description, Images, this.inMemory, this.celebA) = (name, label, description, images, inMemory, celebA);
 
     /// <summary>The first <paramref name="count"/> images of a Fashion-MNIST split (default all), in [-1, 1].</summary>
     public static TrainingSet FashionMnist(FashionMnist data, int? count = null)
@@ -53,7 +52,7 @@ public sealed class TrainingSet : IDisposable
         var images = data.Images(0, n);
         string label = $"Fashion-MNIST {data.Split.ToString().ToLowerInvariant()} split";
         return new TrainingSet(FashionMnistName, label, $"{label} ({data.Count} images from {data.Folder}), training on {n}",
-            new TensorImageDataset(images), n, images, null);
+            new TensorImageDataset(images), images, null);
     }
 
     /// <summary>The first <paramref name="count"/> images of a CelebA-64 cache (default all) with random flips; the
@@ -64,7 +63,7 @@ public sealed class TrainingSet : IDisposable
         var images = new CelebAImageDataset(cache, count is null ? null : Math.Min(count.Value, cache.Count));
         return new TrainingSet(CelebAName, "CelebA-64",
             $"CelebA-64 ({cache.Count} images in {cache.CachePath}), training on {images.Count} with random horizontal flips",
-            images, Math.Min(images.Count, CelebAStatisticsLimit), null, cache);
+            images, null, cache);
     }
 
     /// <summary>Whether <see cref="Load"/> chooses CelebA-64 for <paramref name="profile"/>: in the paper profile, or when
@@ -90,7 +89,8 @@ public sealed class TrainingSet : IDisposable
     /// selection and p_1 are fitted on (limit: N, or <see cref="CelebAStatisticsLimit"/> for CelebA-64). The caller disposes it.</summary>
     public Tensor StatisticsImages(int count)
     {
-        int n = Math.Max(1, Math.Min(count, statisticsLimit));
+        int limit = celebA is null ? Count : Math.Min(Count, CelebAStatisticsLimit);
+        int n = Math.Max(1, Math.Min(count, limit));
         return inMemory is not null ? inMemory.narrow(0, 0, n) : Images.Images(Enumerable.Range(0, n).Select(i => (long)i).ToArray());
     }
 

@@ -56,6 +56,18 @@ public sealed class CelebATrainingTests(CelebAPreparedFixture prepared) : IClass
     }
 
     [Fact]
+    public void StatisticsImagesAreTheFirstUnflippedImagesUpToTheSetsSize()
+    {
+        using var data = CelebA();
+        using var all = data.StatisticsImages(100);
+        using var first = data.StatisticsImages(3);
+        Assert.Equal([8L, 3, 64, 64], all.shape);
+        Assert.True(first.equal(all.narrow(0, 0, 3)).all().item<bool>());
+        using var stored = data.Images.Images([0, 1, 2]);
+        Assert.True(first.equal(stored).all().item<bool>());
+    }
+
+    [Fact]
     public void ACelebARunResumesExactlyFlipsIncluded()
     {
         var straightLosses = new List<double>();
