@@ -52,22 +52,32 @@ public sealed class FashionScorer : IDisposable
         ReferenceName = $"Fashion-MNIST test split ({test.Count} images)";
     }
 
-    /// <summary>The cache file of a score in <paramref name="run"/>'s folder.</summary>
-    public static string CachePath(RunDirectory run, SamplerKind sampler, int nfe, int samples, long seed, long step) =>
-        Path.Combine(run.Root, "scores", $"{sampler}-nfe{nfe}-n{samples}-seed{seed}-step{step}.json".ToLowerInvariant());
+    /// <summary>Bootstrap resamples behind each FID interval.</summary>
+    public const int BootstrapResamples = 200;
 
-    /// <summary>FID and KID of <paramref name="samples"/> samples of the run's EMA network (sample k = the k-th of
-    /// <see cref="ProfileTraining.Generate"/> with <paramref name="seed"/>), read from the cache when it holds them.</summary>
+    /// <summary>The features of the 10k reference images [10000, D] (for paired comparisons).</summary>
+    public Tensor ReferenceFeatures => referenceFeatures;
+
+    /// <summary>The cache file of a score in <paramref name="run"/>'s folder; the generated features sit beside it
+    /// with the extension .features.</summary>
+    public static string CachePath(RunDirectory run, SamplerKind sampler, int nfe, int samples, long seed, long step, StartKind start = StartKind.Fitted) =>
+        Path.Combine(run.Root, "scores",
+            $"{sampler}-nfe{nfe}-n{samples}-seed{seed}-step{step}{(start == StartKind.Fitted ? "" : $"-start-{start}")}.json".ToLowerInvariant());
+
+    /// <summary>FID (with a 95% bootstrap interval over both sample sets) and KID of <paramref name="samples"/> samples of
+    /// the run's EMA network (sample k = the k-th of <see cref="ProfileTraining.Generate"/> with <paramref name="seed"/>),
+    /// read from the cache when it holds them.</summary>
     /// <param name="run">A trained run.</param>
     /// <param name="sampler">The sampler.</param>
     /// <param name="nfe">Sampler steps.</param>
     /// <param name="samples">Samples to score (at least 2; more than 128, the feature dimension, for a non-singular covariance).</param>
     /// <param name="seed">Seed of the per-sample generators.</param>
-    public SampleScore Score(ProfileTraining run, SamplerKind sampler, int nfe, int samples, long seed = 0)
+    /// <param name="start">Where x_1 comes from.</param>
+    public SampleScore Score(ProfileTraining run, SamplerKind sampler, int nfe, int samples, long seed = 0, StartKind start = StartKind.Fitted)
     {
         if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), samples, "Expected at least 2 samples to score.");
         if (nfe < 1) throw new ArgumentOutOfRangeException(nameof(nfe), nfe, "Expected at least 1 sampler step.");
-        string cache = CachePath(run.Run, sampler, nfe, samples, seed, run.Trainer.Step);
+        string cache = CachePath(run.Run, sampler, nfe, samples, seed, run.Trainer.Step, start);
         if (File.Exists(cache))
             return JsonSerializer.Deserialize<SampleScore>(File.ReadAllText(cache), Json)
                 ?? throw new InvalidDataException($"{cache} holds null, expected a score.");
@@ -78,15 +88,18 @@ public sealed class FashionScorer : IDisposable
             var samplerObject = Samplers.Create(sampler);
             for (int first = 0; first < samples; first += BatchSize)
             {
-                using var result = run.Generate(samplerObject, Math.Min(BatchSize, samples - first), nfe, seed, first);
+                using var result = run.Generate(samplerObject, Math.Min(BatchSize, samples - first), nfe, seed, first, start: start);
                 generated.Add(result.X.cpu().DetachFromDisposeScope());
             }
             double seconds = clock.Elapsed.TotalSeconds;
+            using var features = FidEvaluator.Features(extractor, generated, batchSize: 500);
             var evaluation = Evaluate(generated);
+            var interval = FidBootstrap.Interval(features, referenceFeatures, BootstrapResamples);
             var score = new SampleScore(run.Recipe.Name, run.Trainer.Step, sampler, nfe, samples, seed, evaluation.Fid,
                 evaluation.KidMean, evaluation.KidStandardDeviation, evaluation.ExtractorName, ReferenceName,
-                evaluation.SingularCovariance, seconds);
+                evaluation.SingularCovariance, seconds, interval.Low, interval.High, start);
             Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
+            AtomicFile.Write(FeaturesPath(cache), stream => WriteFeatures(stream, features));
             AtomicFile.Write(cache, stream => JsonSerializer.Serialize(stream, score, Json));
             return score;
         }
@@ -95,6 +108,30 @@ public sealed class FashionScorer : IDisposable
             foreach (var t in generated) t.Dispose();
         }
     }
+
+    /// <summary>The generated features [N, D] of a cached score (for paired differences, <see cref="FidBootstrap.Difference"/>).</summary>
+    /// <exception cref="FileNotFoundException">The score was not computed yet (call <see cref="Score"/> first).</exception>
+    public static Tensor CachedFeatures(RunDirectory run, SampleScore score)
+    {
+        string path = FeaturesPath(CachePath(run, score.Sampler, score.Nfe, score.Samples, score.Seed, score.TrainingSteps, score.Start));
+        if (!File.Exists(path)) throw new FileNotFoundException($"Expected the features of this score at {path}; score the run first.", path);
+        using var reader = new BinaryReader(File.OpenRead(path));
+        long rows = reader.ReadInt64(), columns = reader.ReadInt64();
+        var values = new float[rows * columns];
+        for (long i = 0; i < values.Length; i++) values[i] = reader.ReadSingle();
+        return tensor(values, [rows, columns]);
+    }
+
+    // Rows and columns (int64), then the float32 values row by row.
+    static void WriteFeatures(Stream stream, Tensor features)
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(features.shape[0]);
+        writer.Write(features.shape[1]);
+        foreach (float value in features.cpu().to(ScalarType.Float32).data<float>()) writer.Write(value);
+    }
+
+    static string FeaturesPath(string cache) => Path.ChangeExtension(cache, ".features");
 
     /// <summary>FID and KID of given images [N, 1, 28, 28] in [-1, 1] against the reference (e.g. training images, a floor).</summary>
     public FidEvaluation Evaluate(IReadOnlyList<Tensor> imageBatches)

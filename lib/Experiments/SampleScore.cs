@@ -17,6 +17,9 @@ namespace SoftDiffusion.Experiments;
 /// <param name="Reference">What the reference statistics are of.</param>
 /// <param name="SingularCovariance">The samples were no more than the feature dimension: the FID is biased.</param>
 /// <param name="SamplingSeconds">Wall time of generating the samples.</param>
+/// <param name="FidLow">Lower end of the 95% bootstrap interval of the FID (both sample sets resampled, <see cref="Evaluation.FidBootstrap"/>).</param>
+/// <param name="FidHigh">Upper end of that interval.</param>
+/// <param name="Start">The start distribution p_1 the samples were drawn from.</param>
 public sealed record SampleScore(
     string Recipe,
     long TrainingSteps,
@@ -30,4 +33,7 @@ public sealed record SampleScore(
     string Extractor,
     string Reference,
     bool SingularCovariance,
-    double SamplingSeconds);
+    double SamplingSeconds,
+    double FidLow,
+    double FidHigh,
+    StartKind Start = StartKind.Fitted);

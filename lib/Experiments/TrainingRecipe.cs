@@ -21,6 +21,8 @@ namespace SoftDiffusion.Experiments;
 /// <param name="SelectBlurLevels">Choose the L levels from the data with <see cref="ScheduleSelector"/> (the paper's
 /// method, Section 3.4); false spaces them logarithmically.</param>
 /// <param name="Denoiser">How the network's output becomes x0_hat.</param>
+/// <param name="SigmaPlateauFrom">When set, sigma_t rises geometrically to <paramref name="SigmaMax"/> at this t and stays
+/// there (<see cref="PlateauNoiseSchedule"/>); null: geometric over the whole of [0, 1].</param>
 public sealed record TrainingRecipe(
     string Name,
     CorruptionKind Corruption,
@@ -29,7 +31,8 @@ public sealed record TrainingRecipe(
     TrainingLossKind Loss,
     int BlurLevels = 32,
     bool SelectBlurLevels = true,
-    DenoiserKind Denoiser = DenoiserKind.Residual)
+    DenoiserKind Denoiser = DenoiserKind.Residual,
+    double? SigmaPlateauFrom = null)
 {
     /// <summary>Soft Diffusion as the paper trains it: blur with 32 levels selected from the data (sigma_B 0.01 ..
     /// 10.06 px at 28 x 28, 256 candidates, coupling bound) and noise 0.01 .. 0.05 (method.md: sigma_max in
@@ -71,11 +74,19 @@ public sealed record TrainingRecipe(
         CorruptionKind.Blur => $"blur ({BlurLevels} {(SelectBlurLevels ? "selected" : "log-spaced")} levels)",
         CorruptionKind.Masking => "masking (random pixel order)",
         _ => "C_t = I",
-    } + $", noise {SigmaMin:G3} .. {SigmaMax:G3}, {(Loss == TrainingLossKind.Pixel ? "pixel loss" : "Soft Score Matching")}"
+    } + $", noise {SigmaMin:G3} .. {SigmaMax:G3}{(SigmaPlateauFrom is { } from ? $" (constant from t = {from:G3})" : "")}, "
+      + (Loss == TrainingLossKind.Pixel ? "pixel loss" : "Soft Score Matching")
       + (Denoiser == DenoiserKind.SigmaScaledResidual ? ", x0_hat = x_t + sigma_t phi" : "");
 
     /// <summary>Every setting as (name, value) pairs, for the check that a run folder holds this recipe.</summary>
     public IReadOnlyList<(string Name, string Value)> Fingerprint() =>
+    [
+        .. Settings(),
+        // Settings added later appear only when set, so run folders of earlier versions still open.
+        .. SigmaPlateauFrom is { } from ? [("sigma plateau from", from.ToString("R", System.Globalization.CultureInfo.InvariantCulture))] : Array.Empty<(string, string)>(),
+    ];
+
+    IEnumerable<(string Name, string Value)> Settings() =>
     [
         ("recipe", Name),
         ("corruption", Corruption.ToString()),
@@ -94,6 +105,8 @@ public sealed record TrainingRecipe(
             throw new ArgumentException($"Expected a recipe name usable in a folder name, got '{Name}'.");
         if (!(SigmaMin > 0) || !(SigmaMax > SigmaMin))
             throw new ArgumentException($"Expected 0 < sigma min < sigma max, got {SigmaMin} and {SigmaMax}.");
+        if (SigmaPlateauFrom is { } p && !(p > 0 && p <= 1))
+            throw new ArgumentException($"Expected the sigma plateau to start at t in (0, 1], got {p}.");
         if (Corruption == CorruptionKind.Blur && BlurLevels < 2)
             throw new ArgumentException($"Expected at least 2 blur levels, got {BlurLevels}.");
     }
@@ -110,8 +123,10 @@ public sealed record TrainingRecipe(
         _ => new IdentityCorruption(),
     };
 
-    /// <summary>sigma_t.</summary>
-    public GeometricNoiseSchedule CreateNoise() => new(SigmaMin, SigmaMax);
+    /// <summary>sigma_t: geometric from sigma_min to sigma_max, or with a plateau from <see cref="SigmaPlateauFrom"/> on.</summary>
+    public INoiseSchedule CreateNoise() => SigmaPlateauFrom is { } plateauFrom
+        ? new PlateauNoiseSchedule(SigmaMin, SigmaMax, plateauFrom)
+        : new GeometricNoiseSchedule(SigmaMin, SigmaMax);
 
     /// <summary>The denoiser x0_hat = h(x_t, t) built on the network phi (the trained one or its EMA copy).</summary>
     public IDenoiser CreateDenoiser(nn.Module<Tensor, Tensor, Tensor> network, INoiseSchedule noise) => Denoiser switch

@@ -37,7 +37,7 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
         config.Validate();
         Config = config;
         int embeddingDim = 4 * config.BaseChannels;
-        timeEmbedding = new TimeEmbedding(config.TimeEmbedding, config.BaseChannels, embeddingDim);
+        timeEmbedding = new TimeEmbedding(config.TimeEmbedding, config.TimeFeatureCount, embeddingDim);
         inputConv = UNetLayers.Conv3x3(config.ImageChannels, config.BaseChannels);
         var skipChannels = new Stack<int>([config.BaseChannels]);
         (downBlocks, downAttention, downsamplers) = BuildDownPath(config, embeddingDim, skipChannels);

@@ -12,6 +12,7 @@ namespace SoftDiffusion.Models;
 /// <param name="AttentionLevels">Levels (0 = full resolution) with self-attention after each residual block.</param>
 /// <param name="Dropout">Dropout probability inside the residual blocks (NCSN++ on CelebA: 0.1).</param>
 /// <param name="TimeEmbedding">Encoding of the continuous t before the time MLP.</param>
+/// <param name="TimeFeatures">Number of sin/cos features of t (even); null: <paramref name="BaseChannels"/>.</param>
 public sealed record UNetConfig(
     int ImageChannels,
     int BaseChannels,
@@ -19,8 +20,12 @@ public sealed record UNetConfig(
     int BlocksPerLevel,
     int[] AttentionLevels,
     double Dropout = 0.1,
-    TimeEmbeddingKind TimeEmbedding = TimeEmbeddingKind.GaussianFourier)
+    TimeEmbeddingKind TimeEmbedding = TimeEmbeddingKind.GaussianFourier,
+    int? TimeFeatures = null)
 {
+    /// <summary>Number of sin/cos features of t fed to the time MLP.</summary>
+    public int TimeFeatureCount => TimeFeatures ?? BaseChannels;
+
     /// <summary>Number of resolution levels (length of <see cref="ChannelMultipliers"/>).</summary>
     public int Levels => ChannelMultipliers.Length;
 
@@ -54,6 +59,8 @@ public sealed record UNetConfig(
         ("attention levels", string.Join(",", AttentionLevels)),
         ("dropout", Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("time embedding", TimeEmbedding.ToString()),
+        // Added later: listed only when set, so checkpoints of earlier versions (BaseChannels features) still load.
+        .. TimeFeatures is { } features ? [("time features", features.ToString())] : Array.Empty<(string, string)>(),
     ];
 
     /// <summary>Value equality over every setting, including the contents of the arrays.</summary>
@@ -71,6 +78,8 @@ public sealed record UNetConfig(
         if (BlocksPerLevel < 1) throw new ArgumentException($"Expected at least 1 block per level, got {BlocksPerLevel}.");
         if (AttentionLevels.Any(l => l < 0 || l >= Levels))
             throw new ArgumentException($"Expected attention levels in [0, {Levels - 1}], got [{string.Join(",", AttentionLevels)}].");
+        if (TimeFeatureCount < 2 || TimeFeatureCount % 2 != 0)
+            throw new ArgumentException($"Expected an even number of time features >= 2, got {TimeFeatureCount}.");
         if (Dropout is < 0 or >= 1) throw new ArgumentException($"Expected dropout in [0, 1), got {Dropout}.");
     }
 }

@@ -15,14 +15,17 @@ namespace SoftDiffusion.Training;
 /// <param name="Position">Position of the next training batch.</param>
 /// <param name="GeneratorState">State of the trainer's generator (t and eta), torch Generator.get_state bytes.</param>
 /// <param name="DefaultGeneratorState">State of torch's default CPU generator (used by dropout).</param>
+/// <param name="LossNormaliserState">The running means of <see cref="TimeBinnedLossNormaliser"/>; empty when the run does not normalise.</param>
 public sealed record Checkpoint(
     IReadOnlyList<(string Name, string Value)> Fingerprint,
     long Step,
     DataPosition Position,
     byte[] GeneratorState,
-    byte[] DefaultGeneratorState)
+    byte[] DefaultGeneratorState,
+    double[] LossNormaliserState)
 {
-    const string Magic = "SoftDiffusion checkpoint v1";
+    const string Magic = "SoftDiffusion checkpoint v2";
+    const string MagicV1 = "SoftDiffusion checkpoint v1";   // v1: no loss normaliser state
 
     /// <summary>Writes the record and the state of <paramref name="network"/>, <paramref name="ema"/> and
     /// <paramref name="optimizer"/> to <paramref name="path"/>; a failure leaves the previous file intact.</summary>
@@ -87,16 +90,20 @@ public sealed record Checkpoint(
         writer.Write(Position.Batch);
         WriteBytes(writer, GeneratorState);
         WriteBytes(writer, DefaultGeneratorState);
+        writer.Write(LossNormaliserState.Length);
+        foreach (double mean in LossNormaliserState) writer.Write(mean);
     }
 
     static Checkpoint ReadHeader(BinaryReader reader, string path)
     {
         string magic = reader.ReadString();
-        if (magic != Magic) throw new InvalidDataException($"'{path}' is not a checkpoint: expected header '{Magic}', found '{magic}'.");
+        if (magic != Magic && magic != MagicV1) throw new InvalidDataException($"'{path}' is not a checkpoint: expected header '{Magic}', found '{magic}'.");
         var fingerprint = Enumerable.Range(0, reader.ReadInt32()).Select(_ => (reader.ReadString(), reader.ReadString())).ToList();
         long step = reader.ReadInt64();
         var position = new DataPosition(reader.ReadInt64(), reader.ReadInt64());
-        return new Checkpoint(fingerprint, step, position, ReadBytes(reader), ReadBytes(reader));
+        byte[] generatorState = ReadBytes(reader), defaultGeneratorState = ReadBytes(reader);
+        var normaliserState = magic == MagicV1 ? [] : Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadDouble()).ToArray();
+        return new Checkpoint(fingerprint, step, position, generatorState, defaultGeneratorState, normaliserState);
     }
 
     static void WriteBytes(BinaryWriter writer, byte[] bytes)

@@ -23,6 +23,7 @@ public sealed class Trainer : IDisposable
     readonly LearningRateSchedule schedule;
     readonly ExponentialMovingAverage ema;
     readonly Generator generator;
+    readonly TimeBinnedLossNormaliser? normaliser;
     readonly Device device;
 
     /// <summary>The settings.</summary>
@@ -54,11 +55,12 @@ public sealed class Trainer : IDisposable
         (this.network, this.denoiser, this.loss, this.data, this.run, Options) = (network, denoiser, loss, data, run, options);
         device = network.parameters().First().device;
         optimizer = optim.Adam(network.parameters(), options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEpsilon);
-        schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps);
+        schedule = new LearningRateSchedule(options.LearningRate, options.WarmupSteps, options.DecaySteps);
         var average = new UNet(network.Config);
         average.to(device);
-        ema = new ExponentialMovingAverage(network, average, options.EmaDecay);
+        ema = new ExponentialMovingAverage(network, average, options.EffectiveEmaDecay);
         generator = new Generator(unchecked((ulong)options.Seed ^ 0x5DEECE66DUL));
+        normaliser = options.NormaliseLossPerTime ? new TimeBinnedLossNormaliser() : null;
         run?.WriteOptions(new RunOptions(options, network.Config, data.ImageShape));
     }
 
@@ -88,7 +90,7 @@ public sealed class Trainer : IDisposable
 
     /// <summary>Writes a checkpoint of the current state to <paramref name="path"/> (atomically).</summary>
     public void SaveCheckpoint(string path) =>
-        new Checkpoint(Fingerprint, Step, Position, Checkpoint.StateOf(generator), Checkpoint.StateOf(Generator.Default))
+        new Checkpoint(Fingerprint, Step, Position, Checkpoint.StateOf(generator), Checkpoint.StateOf(Generator.Default), normaliser?.State ?? [])
             .Write(path, network, ema.Average, optimizer);
 
     /// <summary>Restores the state saved by <see cref="SaveCheckpoint"/>; training then continues exactly.</summary>
@@ -99,6 +101,7 @@ public sealed class Trainer : IDisposable
         (Step, Position) = (checkpoint.Step, checkpoint.Position);
         Checkpoint.Restore(generator, checkpoint.GeneratorState);
         Checkpoint.Restore(Generator.Default, checkpoint.DefaultGeneratorState);
+        normaliser?.Restore(checkpoint.LossNormaliserState);
     }
 
     /// <summary>Loads the run directory's latest checkpoint if there is one.</summary>
@@ -128,11 +131,11 @@ public sealed class Trainer : IDisposable
         var x0 = batch.to(device);
         var (t, eta) = DrawTimesAndNoise(x0.shape);
         var perSample = loss.PerSample(denoiser, x0, t, eta);
-        var mean = perSample.mean();
-        double value = mean.item<float>();
+        double value = perSample.mean().item<float>();
         if (!double.IsFinite(value)) throw new NonFiniteLossException(step, value);
+        var objective = normaliser is null ? perSample.mean() : normaliser.Normalise(perSample, t).mean();
         optimizer.zero_grad();
-        mean.backward();
+        objective.backward();
         double gradientNorm = Options.GradientClipNorm > 0 ? GradientClipping.ClipByGlobalNorm(network.parameters(), Options.GradientClipNorm) : double.NaN;
         optimizer.step();
         ema.Update(step);

@@ -16,6 +16,11 @@ namespace SoftDiffusion.Training;
 /// <param name="AdamEpsilon">Adam's denominator epsilon.</param>
 /// <param name="LogEvery">Write a metrics line every this many steps (when training into a run directory).</param>
 /// <param name="CheckpointEvery">Write the checkpoint every this many steps (when training into a run directory); 0 only at the end.</param>
+/// <param name="DecaySteps">Cosine learning-rate decay to 0 at this step (<see cref="LearningRateSchedule"/>); 0: constant after warm-up.</param>
+/// <param name="EmaHalfLife">Half-life of the EMA in updates, d = 2^(-1 / half-life) (tying the average to the run's
+/// length, e.g. a tenth of it); 0 uses <paramref name="EmaDecay"/>.</param>
+/// <param name="NormaliseLossPerTime">Divide each per-sample loss by the running mean of the loss at its t
+/// (<see cref="TimeBinnedLossNormaliser"/>), so every t weighs alike in the gradient; false: the loss as it is.</param>
 public sealed record TrainingOptions(
     double LearningRate = 2e-4,
     int WarmupSteps = 5000,
@@ -28,8 +33,14 @@ public sealed record TrainingOptions(
     double AdamBeta2 = 0.999,
     double AdamEpsilon = 1e-8,
     int LogEvery = 10,
-    int CheckpointEvery = 1000)
+    int CheckpointEvery = 1000,
+    long DecaySteps = 0,
+    double EmaHalfLife = 0,
+    bool NormaliseLossPerTime = false)
 {
+    /// <summary>The EMA decay d in use: from <see cref="EmaHalfLife"/> when it is set, else <see cref="EmaDecay"/>.</summary>
+    public double EffectiveEmaDecay => EmaHalfLife > 0 ? Math.Pow(2, -1 / EmaHalfLife) : EmaDecay;
+
     /// <summary>Laptop-CPU settings for the small cpu U-Net and runs of a few thousand steps: batch 64, learning rate
     /// 1e-3 after a 100-step warm-up (2e-4 with a 500-step warm-up spent most of a 750-step run warming up), the
     /// other settings at their defaults.</summary>
@@ -45,6 +56,8 @@ public sealed record TrainingOptions(
         if (BatchSize < 1) throw new ArgumentException($"Expected a batch size >= 1, got {BatchSize}.");
         if (TimeEpsilon is < 0 or >= 1) throw new ArgumentException($"Expected a time epsilon in [0, 1), got {TimeEpsilon}.");
         if (LogEvery < 1) throw new ArgumentException($"Expected LogEvery >= 1, got {LogEvery}.");
+        if (DecaySteps < 0) throw new ArgumentException($"Expected decay steps >= 0, got {DecaySteps}.");
+        if (EmaHalfLife < 0) throw new ArgumentException($"Expected an EMA half-life >= 0 updates, got {EmaHalfLife}.");
         if (CheckpointEvery < 0) throw new ArgumentException($"Expected CheckpointEvery >= 0, got {CheckpointEvery}.");
     }
 }

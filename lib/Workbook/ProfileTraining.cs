@@ -28,6 +28,7 @@ public sealed class ProfileTraining : IDisposable
 
     readonly UNet network;
     readonly string? ablationSnapshot;
+    Tensor? startImages;
 
     /// <summary>The profile whose numbers are used.</summary>
     public Profile Profile { get; }
@@ -255,15 +256,24 @@ public sealed class ProfileTraining : IDisposable
     /// <param name="seed">Seed of the per-sample generators.</param>
     /// <param name="firstIndex">Index of the first sample.</param>
     /// <param name="callback">Called after every sampler step (trajectories).</param>
+    /// <param name="start">Where x_1 comes from: the fitted <see cref="Start"/> or <see cref="TrainingImageStart"/> on the statistics images.</param>
     /// <returns>The final x_0 and the last x0_hat [B, C, H, W], on the network's device.</returns>
-    public SamplerResult Generate(ISampler sampler, int count, int steps, long seed, long firstIndex = 0, Action<SamplerStep>? callback = null)
+    public SamplerResult Generate(ISampler sampler, int count, int steps, long seed, long firstIndex = 0, Action<SamplerStep>? callback = null,
+        StartKind start = StartKind.Fitted)
     {
         using var noise = new PerSampleNoise(seed, count, firstIndex);
         var device = network.parameters().First().device;
-        using var x1 = Start.Sample(noise, device: device);
+        using var x1 = StartDistribution(start).Sample(noise, device: device);
         Trainer.EmaNetwork.eval();
         using var noGrad = no_grad();
         return sampler.Sample(Denoiser, Corruption, Noise, x1, steps, noise, callback);
+    }
+
+    IStartDistribution StartDistribution(StartKind start)
+    {
+        if (start == StartKind.Fitted) return Start;
+        startImages ??= Data.StatisticsImages(Profile.ImagesForStatistics);
+        return new TrainingImageStart(startImages, Corruption, Noise);
     }
 
     /// <summary>Writes <see cref="Samples"/> to the run's samples/ folder under the current step; returns the path.</summary>
@@ -279,6 +289,7 @@ public sealed class ProfileTraining : IDisposable
         Trainer.Dispose();
         network.Dispose();
         (Start as IDisposable)?.Dispose();
+        startImages?.Dispose();
         Data.Dispose();
         if (IsTemporary && Directory.Exists(Run.Root)) Directory.Delete(Run.Root, recursive: true);
     }

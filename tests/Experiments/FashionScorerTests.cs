@@ -53,7 +53,10 @@ public sealed class FashionScorerTests : IDisposable
 
         var otherSampler = large.Score(training, SamplerKind.Naive, nfe: 2, samples: 8, seed: 4);
         Assert.NotEqual(first.Fid, otherSampler.Fid);
-        Assert.Equal(2, Directory.GetFiles(Path.Combine(root, "scores")).Length);   // the Momentum and the Naive score
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(root, "scores"), "*.json").Length);   // the Momentum and the Naive score
+        using var features = FashionScorer.CachedFeatures(training.Run, otherSampler);      // kept for paired comparisons
+        Assert.Equal([8L, 128], features.shape);
+        Assert.InRange(first.Fid, first.FidLow, first.FidHigh);
         Assert.True(first.SingularCovariance, "8 samples of 128-d features: flagged");
     }
 

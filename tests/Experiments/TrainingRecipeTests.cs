@@ -85,4 +85,18 @@ public sealed class TrainingRecipeTests
         var e = Assert.Throws<ArgumentException>(recipe.Validate);
         Assert.Contains(expected, e.Message);
     }
+
+    [Fact]
+    public void APlateauIsPartOfTheFingerprintOnlyWhenSet()
+    {
+        // Run folders written before the plateau existed hold recipes without that line; they must still open.
+        Assert.DoesNotContain(TrainingRecipe.Blur.Fingerprint(), p => p.Name == "sigma plateau from");
+        var plateau = TrainingRecipe.Blur with { SigmaMax = 0.1, SigmaPlateauFrom = 0.25 };
+        Assert.Contains(("sigma plateau from", "0.25"), plateau.Fingerprint());
+        var noise = Assert.IsType<PlateauNoiseSchedule>(plateau.CreateNoise());
+        Assert.Equal(0.1, noise.Sigma(0.5), 15);
+        Assert.Contains("(constant from t = 0.25)", plateau.Describe());
+        var e = Assert.Throws<ArgumentException>((plateau with { SigmaPlateauFrom = 0 }).Validate);
+        Assert.Contains("plateau", e.Message);
+    }
 }

@@ -60,6 +60,21 @@ public sealed class UNetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TimeFeaturesSetTheWidthOfTheFirstTimeLayerAndAppearInTheFingerprintOnlyWhenSet()
+    {
+        var config = UNetConfig.Tiny(1) with { TimeEmbedding = TimeEmbeddingKind.Sinusoidal, TimeFeatures = 64 };
+        using var wide = new UNet(config);
+        using var narrow = new UNet(UNetConfig.Tiny(1));
+        Assert.Equal((64 - 8) * 32, wide.ParameterCount() - narrow.ParameterCount());   // Linear(64, 32) instead of Linear(8, 32)
+        using var phi = wide.forward(zeros(2, 1, 8, 8), tensor(new[] { 0.2f, 0.7f }));
+        Assert.Equal([2L, 1, 8, 8], phi.shape);
+        Assert.Contains(("time features", "64"), config.Describe());
+        Assert.DoesNotContain(UNetConfig.Tiny(1).Describe(), p => p.Name == "time features");   // earlier checkpoints still load
+        var e = Assert.Throws<ArgumentException>((config with { TimeFeatures = 7 }).Validate);
+        Assert.Contains("even number of time features", e.Message);
+    }
+
+    [Fact]
     public void TinyParameterCountMatchesALayerByLayerCount()
     {
         // Independent count of UNetConfig.Tiny(c): base 8, multipliers (1, 2), 1 block per level, attention at

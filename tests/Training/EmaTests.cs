@@ -56,4 +56,14 @@ public sealed class EmaTests
         Assert.All(average.parameters().Zip(copy), pair => Assert.True(pair.First.equal(pair.Second).all().item<bool>()));
         Assert.All(average.parameters(), p => Assert.False(p.requires_grad));
     }
+
+    [Theory]
+    [InlineData(40)]
+    [InlineData(693.5)]
+    public void AHalfLifeHalvesTheWeightOfTheOldAverageInThatManyUpdates(double halfLife)
+    {
+        double decay = new TrainingOptions(EmaHalfLife: halfLife).EffectiveEmaDecay;
+        Assert.Equal(0.5, Math.Pow(decay, halfLife), 1e-12);
+        Assert.Equal(0.999, new TrainingOptions(EmaDecay: 0.999).EffectiveEmaDecay);   // no half-life: the decay as given
+    }
 }

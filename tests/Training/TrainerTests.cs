@@ -16,11 +16,14 @@ public sealed class DefaultGeneratorCollection;
 [Collection(nameof(DefaultGeneratorCollection))]
 public sealed class TrainerTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void ResumingFromACheckpointContinuesExactly()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]   // the study's switches: loss normalised per t (state in the checkpoint), cosine decay, EMA half-life
+    public void ResumingFromACheckpointContinuesExactly(bool studySwitches)
     {
         var data = TrainingFixtures.Images(12);   // 3 batches per epoch: 6 steps cross two epoch boundaries
         var options = TrainingFixtures.Options with { GradientClipNorm = 0.05, EmaDecay = 0.5 };   // clipping and EMA active
+        if (studySwitches) options = options with { NormaliseLossPerTime = true, DecaySteps = 6, EmaHalfLife = 2 };
         string path = Path.Combine(TrainingFixtures.TemporaryDirectory(), "half.ckpt");
         using var initial = new UNet(TrainingFixtures.Config);
         var defaultState = Checkpoint.StateOf(Generator.Default);

@@ -5,17 +5,20 @@ using SoftDiffusion.Workbook;
 // it when it holds a checkpoint, with a sample grid every N steps. The data is that of notebook 04: CelebA-64 in the
 // paper profile or when SOFT_DIFFUSION_CELEBA names a CelebA folder, else Fashion-MNIST. Usage:
 //   dotnet run -c Release --project tools/Train -- [--profile smoke|cpu|paper] [--recipe NAME] [--ablation] [--steps N]
-//       [--run DIR] [--sample-every N]
+//       [--run DIR] [--sample-every N] [--arm NAME]
+// --arm trains an arm of the recipe study (RecipeStudy) for its budget into runs/study-<arm> (cpu scale, Fashion-MNIST).
 // Default: the run's remaining steps, into runs/<data>-<recipe>-<profile> (with --ablation: Fashion-MNIST for the
 // profile's ablation budget into runs/ablation-<recipe>-<profile>, as notebook 06; smoke: a temporary folder).
 string recipes = string.Join("|", TrainingRecipe.All.Select(r => r.Name));
-string usage = $"Usage: --profile smoke|cpu|paper, --recipe {recipes}, --ablation, --steps N, --run DIR, --sample-every N";
+string usage = $"Usage: --profile smoke|cpu|paper, --recipe {recipes}, --ablation, --steps N, --run DIR, --sample-every N, " +
+    $"--arm {string.Join("|", RecipeStudy.Arms.Select(a => a.Name))}";
 var profile = Profile.Cpu;
 var recipe = TrainingRecipe.Blur;
 bool ablation = false;
 long? steps = null;
 string? runDirectory = null;
 int? sampleEvery = null;
+StudyArm? arm = null;
 for (int i = 0; i < args.Length; i++)
 {
     string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. {usage}");
@@ -31,13 +34,22 @@ for (int i = 0; i < args.Length; i++)
         case "--steps": steps = long.Parse(Value()); break;
         case "--run": runDirectory = Path.GetFullPath(Value()); break;
         case "--sample-every": sampleEvery = int.Parse(Value()); break;
+        case "--arm": arm = RecipeStudy.Find(Value()); break;
         default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. {usage}"); return 64;
     }
 }
 
+if (arm is not null)
+{
+    profile = profile with { Network = arm.Network, Training = arm.Training };
+    recipe = arm.Recipe;
+    runDirectory ??= Path.Combine(ProjectPaths.Runs, $"study-{arm.Name}");
+}
 Workbook.Init(profile);
 var preparation = new PreparationLine();
-using var training = ablation && runDirectory is null
+using var training = arm is not null
+    ? ProfileTraining.Open(profile, runDirectory, TrainingSet.LoadFashionMnist(profile), sampleEvery: 0, recipe: recipe, totalSteps: arm.Steps)
+    : ablation && runDirectory is null
     ? ProfileTraining.OpenAblation(profile, recipe)
     : ProfileTraining.Open(profile, runDirectory, ablation ? TrainingSet.LoadFashionMnist(profile) : TrainingSet.Load(profile, preparation),
         sampleEvery: sampleEvery, recipe: recipe, totalSteps: ablation ? profile.AblationSteps : null);

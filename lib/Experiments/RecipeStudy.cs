@@ -1,0 +1,60 @@
+using SoftDiffusion.Models;
+using SoftDiffusion.Training;
+
+namespace SoftDiffusion.Experiments;
+
+/// <summary>
+/// The recipe study at equal compute (docs/results.md): today's cpu blur recipe and arms that change one thing each,
+/// every arm seeing the same number of training images (<see cref="BaselineSteps"/> batches of 64) from the same seed
+/// and data order, so an arm's score measures its change, not its budget.
+/// </summary>
+public static class RecipeStudy
+{
+    /// <summary>The baseline's budget in updates of batch 64 (51,200 images, 0.85 epochs of the 60k train split).</summary>
+    public const long BaselineSteps = 800;
+
+    static readonly UNetConfig Network = UNetConfig.Cpu(1);
+    static readonly TrainingOptions Training = TrainingOptions.Cpu;
+
+    /// <summary>Today's cpu blur recipe.</summary>
+    public static StudyArm Baseline { get; } = new("baseline", "none (the cpu profile's blur recipe)", TrainingRecipe.Blur, Network, Training, BaselineSteps);
+
+    /// <summary>The arms, baseline first.</summary>
+    public static IReadOnlyList<StudyArm> Arms { get; } =
+    [
+        Baseline,
+        Baseline with
+        {
+            Name = "noise-0.1", Change = "noise 0.01 -> 0.1 geometric up to t = 0.25, then constant",
+            Recipe = TrainingRecipe.Blur with { Name = "blur-noise-0.1-plateau", SigmaMax = 0.1, SigmaPlateauFrom = 0.25 },
+        },
+        Baseline with
+        {
+            Name = "noise-0.2", Change = "noise 0.01 -> 0.2 geometric up to t = 0.25, then constant",
+            Recipe = TrainingRecipe.Blur with { Name = "blur-noise-0.2-plateau", SigmaMax = 0.2, SigmaPlateauFrom = 0.25 },
+        },
+        Baseline with
+        {
+            Name = "time-sinusoidal", Change = "64 sinusoidal features of t instead of 16 random Fourier features",
+            Network = Network with { TimeEmbedding = TimeEmbeddingKind.Sinusoidal, TimeFeatures = 64 },
+        },
+        Baseline with
+        {
+            Name = "loss-normalised", Change = "each per-sample loss divided by the running mean of the loss at its t",
+            Training = Training with { NormaliseLossPerTime = true },
+        },
+        Baseline with
+        {
+            Name = "optimiser", Change = "lr 2e-3 with cosine decay to 0, Adam beta2 0.99, batch 128 (half the steps), EMA half-life 10% of the run",
+            Training = Training with
+            {
+                LearningRate = 2e-3, AdamBeta2 = 0.99, BatchSize = 128, DecaySteps = BaselineSteps / 2, EmaHalfLife = BaselineSteps / 20.0,
+            },
+            Steps = BaselineSteps / 2,
+        },
+    ];
+
+    /// <summary>The arm called <paramref name="name"/>.</summary>
+    public static StudyArm Find(string name) => Arms.FirstOrDefault(a => a.Name == name)
+        ?? throw new ArgumentException($"Unknown study arm '{name}': expected one of {string.Join(", ", Arms.Select(a => a.Name))}.", nameof(name));
+}

@@ -1,0 +1,40 @@
+using SoftDiffusion.Experiments;
+
+namespace SoftDiffusion.Tests.Experiments;
+
+public sealed class RecipeStudyTests
+{
+    // Every setting of an arm as (name, value): recipe, network and optimiser.
+    static List<(string, string)> Settings(StudyArm arm) =>
+    [
+        .. arm.Recipe.Fingerprint().Skip(1), .. arm.Network.Describe(),
+        .. typeof(SoftDiffusion.Training.TrainingOptions).GetProperties().Select(p => (p.Name, $"{p.GetValue(arm.Training)}")),
+    ];
+
+    [Fact]
+    public void EveryArmSeesAsManyImagesAsTheBaseline()
+    {
+        long images = RecipeStudy.Baseline.Steps * RecipeStudy.Baseline.Training.BatchSize;
+        Assert.All(RecipeStudy.Arms, arm => Assert.Equal(images, arm.Steps * arm.Training.BatchSize));
+        Assert.Equal(RecipeStudy.Arms.Count, RecipeStudy.Arms.Select(a => a.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void EveryArmChangesSomethingAndTheBaselineIsTodaysCpuRecipe()
+    {
+        var baseline = Settings(RecipeStudy.Baseline);
+        Assert.Equal(TrainingRecipe.Blur, RecipeStudy.Baseline.Recipe);
+        Assert.Equal(SoftDiffusion.Models.UNetConfig.Cpu(1), RecipeStudy.Baseline.Network);
+        Assert.Equal(SoftDiffusion.Training.TrainingOptions.Cpu, RecipeStudy.Baseline.Training);
+        foreach (var arm in RecipeStudy.Arms.Skip(1))
+            Assert.True(Settings(arm).Count != baseline.Count || Settings(arm).Zip(baseline).Any(p => p.First != p.Second), arm.Name);
+    }
+
+    [Fact]
+    public void AnUnknownArmIsNamedWithTheChoices()
+    {
+        var e = Assert.Throws<ArgumentException>(() => RecipeStudy.Find("bigger"));
+        Assert.Contains("Unknown study arm 'bigger'", e.Message);
+        Assert.Contains("baseline", e.Message);
+    }
+}
