@@ -37,6 +37,25 @@ public sealed class DctFullGaussianStart : IStartDistribution, IDisposable
     DctFullGaussianStart(long[] shape, Tensor indices, Tensor mean, Tensor cholesky, double sigma1) =>
         (this.shape, Indices, Mean, CholeskyFactor, Sigma1) = (shape, indices, mean, cholesky, sigma1);
 
+    /// <summary>The distribution with given parameters (e.g. as saved with a trained model); the tensors are copied.</summary>
+    /// <param name="shape">[C, H, W] of the images.</param>
+    /// <param name="indices">Flat indices of the surviving coefficients [n] (int64).</param>
+    /// <param name="mean">Their mean [n].</param>
+    /// <param name="cholesky">Lower Cholesky factor of their covariance [n, n].</param>
+    /// <param name="sigma1">sigma_1.</param>
+    public static DctFullGaussianStart FromParameters(long[] shape, Tensor indices, Tensor mean, Tensor cholesky, double sigma1)
+    {
+        long n = indices.shape[0];
+        if (shape.Length != 3 || indices.dim() != 1 || !mean.shape.SequenceEqual([n]) || !cholesky.shape.SequenceEqual([n, n]))
+            throw new ArgumentException($"Expected a shape [C, H, W], indices [n], a mean [n] and a factor [n, n], got [{string.Join(", ", shape)}], " +
+                $"[{string.Join(", ", indices.shape)}], [{string.Join(", ", mean.shape)}] and [{string.Join(", ", cholesky.shape)}].");
+        return new DctFullGaussianStart(shape, indices.to(ScalarType.Int64, CPU).clone(), mean.to(ScalarType.Float64, CPU).clone(),
+            cholesky.to(ScalarType.Float64, CPU).clone(), sigma1);
+    }
+
+    /// <summary>[C, H, W] of the images it draws.</summary>
+    public long[] ImageShape => (long[])shape.Clone();
+
     /// <summary>Fits mean and covariance of the surviving coefficients d X^ (X^ = DCT2(x_0), d = d(1)) in one pass.</summary>
     /// <param name="images">Training images [N, C, H, W], N &gt; 1.</param>
     /// <param name="blur">The blur corruption; its attenuation at t = 1 defines C_1.</param>

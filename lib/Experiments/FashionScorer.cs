@@ -60,24 +60,24 @@ public sealed class FashionScorer : IDisposable
 
     /// <summary>The cache file of a score in <paramref name="run"/>'s folder; the generated features sit beside it
     /// with the extension .features.</summary>
-    public static string CachePath(RunDirectory run, SamplerKind sampler, int nfe, int samples, long seed, long step, StartKind start = StartKind.Fitted) =>
-        Path.Combine(run.Root, "scores",
+    public static string CachePath(string scoresFolder, SamplerKind sampler, int nfe, int samples, long seed, long step, StartKind start = StartKind.Fitted) =>
+        Path.Combine(scoresFolder,
             $"{sampler}-nfe{nfe}-n{samples}-seed{seed}-step{step}{(start == StartKind.Fitted ? "" : $"-start-{start}")}.json".ToLowerInvariant());
 
     /// <summary>FID (with a 95% bootstrap interval over both sample sets) and KID of <paramref name="samples"/> samples of
-    /// the run's EMA network (sample k = the k-th of <see cref="ProfileTraining.Generate"/> with <paramref name="seed"/>),
-    /// read from the cache when it holds them.</summary>
-    /// <param name="run">A trained run.</param>
+    /// the model (sample k = the k-th of <see cref="TrainedModel.Generate"/> with <paramref name="seed"/>), read from the
+    /// model's score cache when it holds them.</summary>
+    /// <param name="model">A trained model (a run's <c>Model</c> or a shipped one).</param>
     /// <param name="sampler">The sampler.</param>
     /// <param name="nfe">Sampler steps.</param>
     /// <param name="samples">Samples to score (at least 2; more than 128, the feature dimension, for a non-singular covariance).</param>
     /// <param name="seed">Seed of the per-sample generators.</param>
     /// <param name="start">Where x_1 comes from.</param>
-    public SampleScore Score(ProfileTraining run, SamplerKind sampler, int nfe, int samples, long seed = 0, StartKind start = StartKind.Fitted)
+    public SampleScore Score(TrainedModel model, SamplerKind sampler, int nfe, int samples, long seed = 0, StartKind start = StartKind.Fitted)
     {
         if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), samples, "Expected at least 2 samples to score.");
         if (nfe < 1) throw new ArgumentOutOfRangeException(nameof(nfe), nfe, "Expected at least 1 sampler step.");
-        string cache = CachePath(run.Run, sampler, nfe, samples, seed, run.Trainer.Step, start);
+        string cache = CachePath(model.ScoresFolder, sampler, nfe, samples, seed, model.Step, start);
         if (File.Exists(cache))
             return JsonSerializer.Deserialize<SampleScore>(File.ReadAllText(cache), Json)
                 ?? throw new InvalidDataException($"{cache} holds null, expected a score.");
@@ -88,14 +88,14 @@ public sealed class FashionScorer : IDisposable
             var samplerObject = Samplers.Create(sampler);
             for (int first = 0; first < samples; first += BatchSize)
             {
-                using var result = run.Generate(samplerObject, Math.Min(BatchSize, samples - first), nfe, seed, first, start: start);
+                using var result = model.Generate(samplerObject, Math.Min(BatchSize, samples - first), nfe, seed, first, start: start);
                 generated.Add(result.X.cpu().DetachFromDisposeScope());
             }
             double seconds = clock.Elapsed.TotalSeconds;
             using var features = FidEvaluator.Features(extractor, generated, batchSize: 500);
             var evaluation = Evaluate(generated);
             var interval = FidBootstrap.Interval(features, referenceFeatures, BootstrapResamples);
-            var score = new SampleScore(run.Recipe.Name, run.Trainer.Step, sampler, nfe, samples, seed, evaluation.Fid,
+            var score = new SampleScore(model.Recipe.Name, model.Step, sampler, nfe, samples, seed, evaluation.Fid,
                 evaluation.KidMean, evaluation.KidStandardDeviation, evaluation.ExtractorName, ReferenceName,
                 evaluation.SingularCovariance, seconds, interval.Low, interval.High, start);
             Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
@@ -111,9 +111,9 @@ public sealed class FashionScorer : IDisposable
 
     /// <summary>The generated features [N, D] of a cached score (for paired differences, <see cref="FidBootstrap.Difference"/>).</summary>
     /// <exception cref="FileNotFoundException">The score was not computed yet (call <see cref="Score"/> first).</exception>
-    public static Tensor CachedFeatures(RunDirectory run, SampleScore score)
+    public static Tensor CachedFeatures(string scoresFolder, SampleScore score)
     {
-        string path = FeaturesPath(CachePath(run, score.Sampler, score.Nfe, score.Samples, score.Seed, score.TrainingSteps, score.Start));
+        string path = FeaturesPath(CachePath(scoresFolder, score.Sampler, score.Nfe, score.Samples, score.Seed, score.TrainingSteps, score.Start));
         if (!File.Exists(path)) throw new FileNotFoundException($"Expected the features of this score at {path}; score the run first.", path);
         using var reader = new BinaryReader(File.OpenRead(path));
         long rows = reader.ReadInt64(), columns = reader.ReadInt64();

@@ -25,10 +25,10 @@ public sealed class SamplerTrajectory : IDisposable
     SamplerTrajectory(IReadOnlyList<double> times, Tensor xt, Tensor x0Hat, Tensor final) =>
         (Times, XT, X0Hat, Final) = (times, xt, x0Hat, final);
 
-    /// <summary>Runs <paramref name="sampler"/> on samples 0 .. count - 1 of <paramref name="run"/> (seed
-    /// <paramref name="seed"/>, as in <see cref="ProfileTraining.Generate"/>) and keeps <paramref name="snapshots"/>
+    /// <summary>Runs <paramref name="sampler"/> on samples 0 .. count - 1 of <paramref name="model"/> (seed
+    /// <paramref name="seed"/>, as in <see cref="TrainedModel.Generate"/>) and keeps <paramref name="snapshots"/>
     /// evenly spaced steps, the first and the last included.</summary>
-    public static SamplerTrajectory Record(ProfileTraining run, ISampler sampler, int count, int steps, long seed, int snapshots = 8)
+    public static SamplerTrajectory Record(TrainedModel model, ISampler sampler, int count, int steps, long seed, int snapshots = 8)
     {
         if (snapshots < 2 || snapshots > steps)
             throw new ArgumentOutOfRangeException(nameof(snapshots), snapshots, $"Expected 2 to {steps} (the sampler steps) snapshots.");
@@ -38,7 +38,7 @@ public sealed class SamplerTrajectory : IDisposable
         var x0Hat = new List<Tensor>();
         try
         {
-            using var result = run.Generate(sampler, count, steps, seed, callback: step =>
+            using var result = model.Generate(sampler, count, steps, seed, callback: step =>
             {
                 if (!keep.Contains(step.Index)) return;
                 times.Add(step.T);

@@ -41,20 +41,20 @@ public sealed class FashionScorerTests : IDisposable
         using var training = ProfileTraining.Open(Tiny, root, Embedded);
         training.Train(2);
         using var small = new FashionScorer(batchSize: 3);
-        var first = small.Score(training, SamplerKind.Momentum, nfe: 2, samples: 8, seed: 4);
-        string cache = FashionScorer.CachePath(training.Run, SamplerKind.Momentum, 2, 8, 4, step: 2);
+        var first = small.Score(training.Model, SamplerKind.Momentum, nfe: 2, samples: 8, seed: 4);
+        string cache = FashionScorer.CachePath(training.Model.ScoresFolder, SamplerKind.Momentum, 2, 8, 4, step: 2);
         Assert.True(File.Exists(cache));
-        Assert.Equal(first, small.Score(training, SamplerKind.Momentum, nfe: 2, samples: 8, seed: 4));   // read back from the file
+        Assert.Equal(first, small.Score(training.Model, SamplerKind.Momentum, nfe: 2, samples: 8, seed: 4));   // read back from the file
 
         File.Delete(cache);
         using var large = new FashionScorer(batchSize: 8);
-        var again = large.Score(training, SamplerKind.Momentum, nfe: 2, samples: 8, seed: 4);
+        var again = large.Score(training.Model, SamplerKind.Momentum, nfe: 2, samples: 8, seed: 4);
         Assert.Equal(first.Fid, again.Fid, 3);   // the same 8 samples, drawn in batches of 3 or of 8
 
-        var otherSampler = large.Score(training, SamplerKind.Naive, nfe: 2, samples: 8, seed: 4);
+        var otherSampler = large.Score(training.Model, SamplerKind.Naive, nfe: 2, samples: 8, seed: 4);
         Assert.NotEqual(first.Fid, otherSampler.Fid);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(root, "scores"), "*.json").Length);   // the Momentum and the Naive score
-        using var features = FashionScorer.CachedFeatures(training.Run, otherSampler);      // kept for paired comparisons
+        using var features = FashionScorer.CachedFeatures(training.Model.ScoresFolder, otherSampler);      // kept for paired comparisons
         Assert.Equal([8L, 128], features.shape);
         Assert.InRange(first.Fid, first.FidLow, first.FidHigh);
         Assert.True(first.SingularCovariance, "8 samples of 128-d features: flagged");
@@ -65,8 +65,8 @@ public sealed class FashionScorerTests : IDisposable
     {
         using var training = ProfileTraining.Open(Tiny, root, Embedded);
         using var scorer = new FashionScorer();
-        Assert.Throws<ArgumentOutOfRangeException>(() => scorer.Score(training, SamplerKind.Momentum, nfe: 2, samples: 1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => scorer.Score(training, SamplerKind.Momentum, nfe: 0, samples: 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scorer.Score(training.Model, SamplerKind.Momentum, nfe: 2, samples: 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scorer.Score(training.Model, SamplerKind.Momentum, nfe: 0, samples: 4));
     }
 
     [Fact]

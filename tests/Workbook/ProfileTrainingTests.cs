@@ -113,7 +113,7 @@ public sealed class ProfileTrainingTests : IDisposable
     public void TheTrajectoryKeepsEvenlySpacedSnapshotsAndEndsAtTheSamplersResult()
     {
         using var training = ProfileTraining.Open(Tiny with { SampleEvery = 0 }, root, Embedded);
-        using var trajectory = SamplerTrajectory.Record(training, new MomentumSampler(), count: 2, steps: 7, seed: 5, snapshots: 4);
+        using var trajectory = SamplerTrajectory.Record(training.Model, new MomentumSampler(), count: 2, steps: 7, seed: 5, snapshots: 4);
         Assert.Equal([1.0, 5.0 / 7, 3.0 / 7, 1.0 / 7], trajectory.Times, (a, b) => Math.Abs(a - b) < 1e-12);
         Assert.Equal([4L, 2, 1, 28, 28], trajectory.XT.shape);
         Assert.Equal([4L, 2, 1, 28, 28], trajectory.X0Hat.shape);

@@ -57,7 +57,8 @@ if (!training.Resumed)
     return 66;
 }
 using var scorer = new FashionScorer();
-var score = scorer.Score(training, sampler, nfe, samples, seed, start);
+using var model = training.Model;
+var score = scorer.Score(model, sampler, nfe, samples, seed, start);
 Console.WriteLine($"{Path.GetFileName(runDirectory)} step {score.TrainingSteps}: {score.Sampler}, NFE {score.Nfe}, n = {score.Samples}, seed {score.Seed}, " +
     $"start {score.Start}: FID {score.Fid:F2} [{score.FidLow:F2}, {score.FidHigh:F2}] (95% bootstrap), KID x 1000 {1000 * score.KidMean:F2} +- {1000 * score.KidStandardDeviation:F2}, " +
     $"{score.Extractor}; sampling {score.SamplingSeconds:F0} s");

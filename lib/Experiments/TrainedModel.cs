@@ -1,0 +1,103 @@
+using SoftDiffusion.Corruptions;
+using SoftDiffusion.Models;
+using SoftDiffusion.Sampling;
+using SoftDiffusion.Schedules;
+using static TorchSharp.torch;
+
+namespace SoftDiffusion.Experiments;
+
+/// <summary>
+/// A trained denoiser with what its samplers need: the recipe's C_t, sigma_t and p_1, the EMA network and the
+/// denoiser built on it, the training step, and a folder for its cached scores. Made from a training run
+/// (<see cref="Workbook.ProfileTraining.Model"/>) or from a shipped weights file (<see cref="ShippedModel.Load"/>);
+/// notebooks 05-07 and the scorer sample through it whichever it is.
+/// </summary>
+public sealed class TrainedModel : IDisposable
+{
+    readonly Func<Tensor>? trainingImages;
+    readonly IDisposable[] owned;
+    Tensor? startImages;
+
+    /// <summary>What was trained: corruption, noise, loss, denoiser.</summary>
+    public TrainingRecipe Recipe { get; }
+
+    /// <summary>C_t.</summary>
+    public ICorruption Corruption { get; }
+
+    /// <summary>sigma_t.</summary>
+    public INoiseSchedule Noise { get; }
+
+    /// <summary>The fitted p_1.</summary>
+    public IStartDistribution Start { get; }
+
+    /// <summary>The EMA network phi.</summary>
+    public UNet Network { get; }
+
+    /// <summary>x0_hat = h(x_t, t) on <see cref="Network"/>.</summary>
+    public IDenoiser Denoiser { get; }
+
+    /// <summary>Training updates behind the weights.</summary>
+    public long Step { get; }
+
+    /// <summary>What it was trained on, e.g. "Fashion-MNIST train split".</summary>
+    public string DataLabel { get; }
+
+    /// <summary>Where its scores are cached (created on first use).</summary>
+    public string ScoresFolder { get; }
+
+    /// <param name="recipe">The recipe.</param>
+    /// <param name="corruption">C_t as trained (blur levels as selected then).</param>
+    /// <param name="noise">sigma_t.</param>
+    /// <param name="start">p_1.</param>
+    /// <param name="network">The EMA network.</param>
+    /// <param name="step">Training updates behind the weights.</param>
+    /// <param name="dataLabel">The training data, in words.</param>
+    /// <param name="scoresFolder">Where scores are cached.</param>
+    /// <param name="trainingImages">Training images [N, C, H, W] for <see cref="StartKind.TrainingImages"/> (made on first
+    /// use, disposed with the model); null when there are none.</param>
+    /// <param name="owned">Parts this model disposes (the network and p_1 of a loaded file; none for a run's view).</param>
+    public TrainedModel(TrainingRecipe recipe, ICorruption corruption, INoiseSchedule noise, IStartDistribution start, UNet network,
+        long step, string dataLabel, string scoresFolder, Func<Tensor>? trainingImages = null, params IDisposable[] owned)
+    {
+        (Recipe, Corruption, Noise, Start, Network, Step, DataLabel, ScoresFolder) =
+            (recipe, corruption, noise, start, network, step, dataLabel, scoresFolder);
+        Denoiser = recipe.CreateDenoiser(network, noise);
+        (this.trainingImages, this.owned) = (trainingImages, owned);
+    }
+
+    /// <summary>Draws samples k = firstIndex .. firstIndex + count - 1: x_1 ~ p_1 and the sampler's noise from
+    /// per-sample generators (<see cref="PerSampleNoise"/>), so sample k is the same whatever the batch it is drawn in,
+    /// and the same for every sampler.</summary>
+    /// <param name="sampler">Naive, Momentum or Soft DDIM.</param>
+    /// <param name="count">Samples B.</param>
+    /// <param name="steps">Sampler steps N (NFE).</param>
+    /// <param name="seed">Seed of the per-sample generators.</param>
+    /// <param name="firstIndex">Index of the first sample.</param>
+    /// <param name="callback">Called after every sampler step (trajectories).</param>
+    /// <param name="start">Where x_1 comes from.</param>
+    /// <returns>The final x_0 and the last x0_hat [B, C, H, W], on the network's device.</returns>
+    public SamplerResult Generate(ISampler sampler, int count, int steps, long seed, long firstIndex = 0, Action<SamplerStep>? callback = null,
+        StartKind start = StartKind.Fitted)
+    {
+        using var noise = new PerSampleNoise(seed, count, firstIndex);
+        var device = Network.parameters().First().device;
+        using var x1 = StartDistribution(start).Sample(noise, device: device);
+        Network.eval();
+        using var noGrad = no_grad();
+        return sampler.Sample(Denoiser, Corruption, Noise, x1, steps, noise, callback);
+    }
+
+    IStartDistribution StartDistribution(StartKind start)
+    {
+        if (start == StartKind.Fitted) return Start;
+        startImages ??= trainingImages?.Invoke()
+            ?? throw new InvalidOperationException($"p_1 from training images needs the training images; this model ({Recipe.Name}, step {Step}) has none.");
+        return new TrainingImageStart(startImages, Corruption, Noise);
+    }
+
+    public void Dispose()
+    {
+        startImages?.Dispose();
+        foreach (var part in owned) part.Dispose();
+    }
+}
