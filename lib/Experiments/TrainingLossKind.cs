@@ -7,4 +7,6 @@ public enum TrainingLossKind
     SoftScoreMatching,
     /// <summary>The ablation baseline: ||x0_hat - x_0||^2 in pixel space, same weighting.</summary>
     Pixel,
+    /// <summary>The error filtered one sampler step ahead, ||C_{t - dt} (x0_hat - x_0)||^2 (FilteredLoss), same weighting.</summary>
+    FilteredAhead,
 }

@@ -52,6 +52,10 @@ public sealed record TrainingRecipe(
     /// <summary>Ablation: masking in a random pixel order instead of blur, same noise; p_1 = N(0, sigma_1^2 I) (C_1 = 0).</summary>
     public static TrainingRecipe Masking { get; } = Blur with { Name = "masking", Corruption = CorruptionKind.Masking };
 
+    /// <summary>Ablation: masking with the error filtered one step ahead (C_{t - dt}), which trains the pixels the
+    /// sampler reveals next (a hard mask gives them no gradient under Soft Score Matching).</summary>
+    public static TrainingRecipe MaskingFilteredAhead { get; } = Masking with { Name = "masking-filtered-ahead", Loss = TrainingLossKind.FilteredAhead };
+
     /// <summary>Ablation: ten times the noise of the blur recipe (sigma_max 0.5).</summary>
     public static TrainingRecipe BlurHighNoise { get; } = Blur with { Name = "blur-noise-0.5", SigmaMax = 0.5 };
 
@@ -66,7 +70,7 @@ public sealed record TrainingRecipe(
 
     /// <summary>Every named recipe: the ablations and <see cref="BlurLogSpaced"/> (left out of notebook 06's default list
     /// to keep the cpu profile's budget; train it with tools/Train --recipe blur-log-spaced --ablation).</summary>
-    public static IReadOnlyList<TrainingRecipe> All { get; } = [.. Ablations, BlurLogSpaced];
+    public static IReadOnlyList<TrainingRecipe> All { get; } = [.. Ablations, BlurLogSpaced, MaskingFilteredAhead];
 
     /// <summary>One line: C_t, sigma_t, loss.</summary>
     public string Describe() => Corruption switch
@@ -75,7 +79,12 @@ public sealed record TrainingRecipe(
         CorruptionKind.Masking => "masking (random pixel order)",
         _ => "C_t = I",
     } + $", noise {SigmaMin:G3} .. {SigmaMax:G3}{(SigmaPlateauFrom is { } from ? $" (constant from t = {from:G3})" : "")}, "
-      + (Loss == TrainingLossKind.Pixel ? "pixel loss" : "Soft Score Matching")
+      + Loss switch
+      {
+          TrainingLossKind.Pixel => "pixel loss",
+          TrainingLossKind.FilteredAhead => $"Soft Score Matching filtered by C_(t - {FilteredLoss.DefaultLead:G2})",
+          _ => "Soft Score Matching",
+      }
       + (Denoiser == DenoiserKind.SigmaScaledResidual ? ", x0_hat = x_t + sigma_t phi" : "");
 
     /// <summary>Every setting as (name, value) pairs, for the check that a run folder holds this recipe.</summary>
@@ -139,7 +148,12 @@ public sealed record TrainingRecipe(
     public ITrainingLoss CreateLoss(ICorruption corruption, INoiseSchedule noise)
     {
         var process = new CorruptionProcess(corruption, noise);
-        return Loss == TrainingLossKind.Pixel ? new PixelLoss(process) : new SoftScoreMatchingLoss(process);
+        return Loss switch
+        {
+            TrainingLossKind.Pixel => new PixelLoss(process),
+            TrainingLossKind.FilteredAhead => new FilteredLoss(process),
+            _ => new SoftScoreMatchingLoss(process),
+        };
     }
 
     /// <summary>p_1: the full-covariance DCT-Gaussian fitted to <paramref name="images"/> for blur; N(0, sigma_1^2 I) for masking

@@ -1,0 +1,61 @@
+using SoftDiffusion.Experiments;
+using static TorchSharp.torch;
+
+namespace SoftDiffusion.Workbook;
+
+/// <summary>
+/// Where notebooks 05-07 get a trained model: in the cpu profile the model that ships with the workbook
+/// (data/models/fashion-&lt;recipe&gt;-cpu.sdm, see data/README.md for how each was trained), unless
+/// SOFT_DIFFUSION_RETRAIN=1 asks to train it here; otherwise (and for recipes without a shipped file) the run of the
+/// profile, trained to its budget now when it is missing or unfinished, then resumed on later calls.
+/// </summary>
+public static class TrainedModels
+{
+    /// <summary>Set to 1 to train the cpu profile's models from scratch instead of loading the shipped ones.</summary>
+    public const string RetrainVariable = "SOFT_DIFFUSION_RETRAIN";
+
+    /// <summary>The folder of the shipped models.</summary>
+    public static string Folder => Path.Combine(ProjectPaths.Data, "models");
+
+    /// <summary>The shipped file of <paramref name="recipe"/>'s Fashion-MNIST model at <paramref name="profile"/>'s scale.</summary>
+    public static string ShippedPath(Profile profile, TrainingRecipe recipe) =>
+        Path.Combine(Folder, $"{TrainingSet.FashionMnistName}-{recipe.Name}-{profile.Name.ToString().ToLowerInvariant()}.sdm");
+
+    /// <summary>Whether <see cref="Open"/> loads the shipped file: the cpu profile, the file exists, no retraining asked.</summary>
+    public static bool UsesShipped(Profile profile, TrainingRecipe recipe) =>
+        profile.Name == ProfileName.Cpu && File.Exists(ShippedPath(profile, recipe))
+        && Environment.GetEnvironmentVariable(RetrainVariable) is not "1";
+
+    /// <summary>The Fashion-MNIST model of <paramref name="recipe"/>: shipped (<see cref="UsesShipped"/>) or trained to the
+    /// profile's budget in its run folder (progress shown while training). Says which, in one line, before anything long.</summary>
+    /// <param name="profile">The profile.</param>
+    /// <param name="recipe">What was trained.</param>
+    /// <param name="device">Where to sample; default CUDA when available, else the CPU.</param>
+    public static TrainedModel Open(Profile profile, TrainingRecipe recipe, Device? device = null)
+    {
+        device ??= cuda.is_available() ? CUDA : CPU;
+        if (UsesShipped(profile, recipe))
+        {
+            string path = ShippedPath(profile, recipe);
+            var model = ShippedModel.Load(path, Path.Combine(ProjectPaths.Runs, $"shipped-{Path.GetFileNameWithoutExtension(path)}", "scores"), device);
+            Console.WriteLine($"Loaded the shipped model {Path.GetRelativePath(ProjectPaths.Root, path)}: {recipe.Name}, EMA weights at step {model.Step} " +
+                $"(set {RetrainVariable}=1 to train it here instead).");
+            return model;
+        }
+        var training = ProfileTraining.Open(profile, device: device, recipe: recipe);
+        Console.WriteLine(training.Describe());
+        TrainToEnd(training);
+        var view = training.Model;
+        return new TrainedModel(view.Recipe, view.Corruption, view.Noise, view.Start, view.Network, view.Step, view.DataLabel, view.ScoresFolder,
+            () => training.Data.StatisticsImages(profile.ImagesForStatistics), training);
+    }
+
+    /// <summary>Trains the run's remaining steps with a progress display (nothing when it is complete).</summary>
+    public static void TrainToEnd(ProfileTraining training)
+    {
+        if (training.RemainingSteps <= 0) return;
+        var progress = new TrainingProgress(training.Trainer.Step, training.TotalSteps);
+        training.Train(training.RemainingSteps, progress.Report);
+        progress.Finish();
+    }
+}
