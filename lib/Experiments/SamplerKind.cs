@@ -11,6 +11,8 @@ public enum SamplerKind
     Momentum,
     /// <summary>The deterministic Soft DDIM (nu = 0), a reconstruction [choice].</summary>
     SoftDdim,
+    /// <summary>EDM's Heun sampler of the VE ODE (Karras et al. 2022), for C_t = I only; NFE = 2 x its steps.</summary>
+    EdmHeun,
 }
 
 /// <summary>Builds the sampler of a <see cref="SamplerKind"/>.</summary>
@@ -22,6 +24,7 @@ public static class Samplers
         SamplerKind.Naive => new NaiveSampler(),
         SamplerKind.Momentum => new MomentumSampler(),
         SamplerKind.SoftDdim => new SoftDdimSampler(),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Naive, Momentum or SoftDdim."),
+        SamplerKind.EdmHeun => new EdmHeunSampler(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Naive, Momentum, SoftDdim or EdmHeun."),
     };
 }
