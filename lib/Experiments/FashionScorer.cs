@@ -78,9 +78,7 @@ public sealed class FashionScorer : IDisposable
         if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), samples, "Expected at least 2 samples to score.");
         if (nfe < 1) throw new ArgumentOutOfRangeException(nameof(nfe), nfe, "Expected at least 1 sampler step.");
         string cache = CachePath(model.ScoresFolder, sampler, nfe, samples, seed, model.Step, start);
-        if (File.Exists(cache))
-            return JsonSerializer.Deserialize<SampleScore>(File.ReadAllText(cache), Json)
-                ?? throw new InvalidDataException($"{cache} holds null, expected a score.");
+        if (ReadCached(cache) is { } cached) return cached;
         var clock = Stopwatch.StartNew();
         var generated = new List<Tensor>();
         try
@@ -130,6 +128,11 @@ public sealed class FashionScorer : IDisposable
         writer.Write(features.shape[1]);
         foreach (float value in features.cpu().to(ScalarType.Float32).data<float>()) writer.Write(value);
     }
+
+    /// <summary>The score cached at <paramref name="cache"/> (a <see cref="CachePath"/>), or null when there is none.</summary>
+    public static SampleScore? ReadCached(string cache) => File.Exists(cache)
+        ? JsonSerializer.Deserialize<SampleScore>(File.ReadAllText(cache), Json) ?? throw new InvalidDataException($"{cache} holds null, expected a score.")
+        : null;
 
     static string FeaturesPath(string cache) => Path.ChangeExtension(cache, ".features");
 

@@ -6,6 +6,8 @@ using SoftDiffusion.Workbook;
 //   dotnet run -c Release --project tools/Score -- (--arm NAME | [--profile cpu] [--recipe NAME] --run DIR)
 //       [--sampler naive|momentum|softddim] [--nfe N] [--samples N] [--seed N] [--start fitted|trainingimages]
 // Default: Momentum, NFE 100, 2,000 samples, seed 0, the recipe's fitted p_1.
+//   dotnet run -c Release --project tools/Score -- --collect-study [--sampler S] [--nfe N] [--samples N]
+// gathers the cached scores of every runs/study-<arm> into docs/recipe-study.json and its final grids into docs/study/.
 string usage = "Usage: (--arm NAME | [--profile P] [--recipe NAME] --run DIR) [--sampler naive|momentum|softddim] [--nfe N] " +
     "[--samples N] [--seed N] [--start fitted|trainingimages]";
 var profile = Profile.Cpu;
@@ -16,6 +18,7 @@ var sampler = SamplerKind.Momentum;
 var start = StartKind.Fitted;
 int nfe = 100, samples = 2000;
 long seed = 0;
+bool collect = false;
 for (int i = 0; i < args.Length; i++)
 {
     string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. {usage}");
@@ -33,9 +36,11 @@ for (int i = 0; i < args.Length; i++)
         case "--nfe": nfe = int.Parse(Value()); break;
         case "--samples": samples = int.Parse(Value()); break;
         case "--seed": seed = long.Parse(Value()); break;
+        case "--collect-study": collect = true; break;
         default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. {usage}"); return 64;
     }
 }
+if (collect) return CollectStudy(sampler, nfe, samples, seed);
 if (arm is not null)
 {
     profile = profile with { Network = arm.Network, Training = arm.Training };
@@ -63,3 +68,25 @@ Console.WriteLine($"{Path.GetFileName(runDirectory)} step {score.TrainingSteps}:
     $"start {score.Start}: FID {score.Fid:F2} [{score.FidLow:F2}, {score.FidHigh:F2}] (95% bootstrap), KID x 1000 {1000 * score.KidMean:F2} +- {1000 * score.KidStandardDeviation:F2}, " +
     $"{score.Extractor}; sampling {score.SamplingSeconds:F0} s");
 return 0;
+
+// docs/recipe-study.json from the cached scores of the study's runs (arms without that score are skipped, with a line).
+static int CollectStudy(SamplerKind sampler, int nfe, int samples, long seed)
+{
+    var results = new List<StudyResult>();
+    string grids = Path.Combine(ProjectPaths.Root, "docs", "study");
+    Directory.CreateDirectory(grids);
+    foreach (var arm in RecipeStudy.Arms)
+    {
+        var run = new SoftDiffusion.Training.RunDirectory(Path.Combine(ProjectPaths.Runs, $"study-{arm.Name}"));
+        string cache = FashionScorer.CachePath(Path.Combine(run.Root, "scores"), sampler, nfe, samples, seed, arm.Steps);
+        if (FashionScorer.ReadCached(cache) is not { } score) { Console.WriteLine($"{arm.Name}: no score at {cache}"); continue; }
+        double seconds = run.ReadMetrics().Last().WallSeconds;
+        results.Add(new StudyResult(arm.Name, arm.Change, arm.Steps, arm.Training.BatchSize, seconds, score));
+        File.Copy(run.SamplePath(arm.Steps), Path.Combine(grids, $"{arm.Name}.png"), overwrite: true);
+        Console.WriteLine($"{arm.Name,-16} FID {score.Fid,7:F2} [{score.FidLow:F2}, {score.FidHigh:F2}]  {arm.Change}");
+    }
+    string path = Path.Combine(ProjectPaths.Root, "docs", "recipe-study.json");
+    StudyResult.Save(path, results);
+    Console.WriteLine($"Wrote {path} ({results.Count} arms, {sampler}, NFE {nfe}, n = {samples}, seed {seed}).");
+    return 0;
+}

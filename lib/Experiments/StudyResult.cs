@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SoftDiffusion.Experiments;
+
+/// <summary>One scored arm of the <see cref="RecipeStudy"/> as recorded in docs/recipe-study.json (written by
+/// tools/Score --collect-study, read by notebook 06 and docs/results.md).</summary>
+/// <param name="Arm">The arm's name.</param>
+/// <param name="Change">What it changes against the baseline.</param>
+/// <param name="Steps">Updates trained.</param>
+/// <param name="BatchSize">Images per update.</param>
+/// <param name="TrainingSeconds">Wall time of the training (two one-thread arms side by side; the machine was shared).</param>
+/// <param name="Score">FID with its bootstrap interval and KID of the arm's samples.</param>
+public sealed record StudyResult(string Arm, string Change, long Steps, int BatchSize, double TrainingSeconds, SampleScore Score)
+{
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Reads the list written by <see cref="Save"/>.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    public static IReadOnlyList<StudyResult> Load(string path) =>
+        JsonSerializer.Deserialize<List<StudyResult>>(File.ReadAllText(path), Json)
+        ?? throw new InvalidDataException($"'{path}' holds null, expected a list of study results.");
+
+    /// <summary>Writes <paramref name="results"/> as indented JSON.</summary>
+    public static void Save(string path, IEnumerable<StudyResult> results) =>
+        File.WriteAllText(path, JsonSerializer.Serialize(results.ToList(), Json) + "\n");
+}
