@@ -27,7 +27,8 @@ public static class TrainedModels
         && Environment.GetEnvironmentVariable(RetrainVariable) is not "1";
 
     /// <summary>The Fashion-MNIST model of <paramref name="recipe"/>: shipped (<see cref="UsesShipped"/>) or trained to the
-    /// profile's budget in its run folder (progress shown while training). Says which, in one line, before anything long.</summary>
+    /// profile's budget in its run folder (progress shown while training). Says which, in one line, before anything long.
+    /// A shipped model's cache starts with the scores measured when it was shipped (data/models/scores/).</summary>
     /// <param name="profile">The profile.</param>
     /// <param name="recipe">What was trained.</param>
     /// <param name="device">Where to sample; default CUDA when available, else the CPU.</param>
@@ -37,7 +38,10 @@ public static class TrainedModels
         if (UsesShipped(profile, recipe))
         {
             string path = ShippedPath(profile, recipe);
-            var model = ShippedModel.Load(path, Path.Combine(ProjectPaths.Runs, $"shipped-{Path.GetFileNameWithoutExtension(path)}", "scores"), device);
+            string name = Path.GetFileNameWithoutExtension(path);
+            string scores = Path.Combine(ProjectPaths.Runs, $"shipped-{name}", "scores");
+            SeedScores(Path.Combine(Folder, "scores", name), scores);
+            var model = ShippedModel.Load(path, scores, device);
             Console.WriteLine($"Loaded the shipped model {Path.GetRelativePath(ProjectPaths.Root, path)}: {recipe.Name}, EMA weights at step {model.Step} " +
                 $"(set {RetrainVariable}=1 to train it here instead).");
             return model;
@@ -48,6 +52,19 @@ public static class TrainedModels
         var view = training.Model;
         return new TrainedModel(view.Recipe, view.Corruption, view.Noise, view.Start, view.Network, view.Step, view.DataLabel, view.ScoresFolder,
             () => training.Data.StatisticsImages(profile.ImagesForStatistics), training);
+    }
+
+    // The scores measured when the model was shipped (data/models/scores/<model>/*.json) start its score cache, so
+    // notebooks show them without sampling again; scores of other settings are computed and cached as usual.
+    static void SeedScores(string shipped, string cache)
+    {
+        if (!Directory.Exists(shipped)) return;
+        Directory.CreateDirectory(cache);
+        foreach (string file in Directory.GetFiles(shipped, "*.json"))
+        {
+            string target = Path.Combine(cache, Path.GetFileName(file));
+            if (!File.Exists(target)) File.Copy(file, target);
+        }
     }
 
     /// <summary>Trains the run's remaining steps with a progress display (nothing when it is complete).</summary>

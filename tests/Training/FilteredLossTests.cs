@@ -70,3 +70,22 @@ public sealed class FilteredLossTests
         Assert.Contains("lead dt in (0, 1)", e.Message);
     }
 }
+
+public sealed class LossGradientMapTests
+{
+    [Fact]
+    public void TheMapIsZeroExactlyWhereTheFilterRemovesPixels()
+    {
+        using var scope = NewDisposeScope();
+        var mask = new MaskCorruption(5, 5);
+        var process = new CorruptionProcess(mask, new GeometricNoiseSchedule());
+        var x0 = ones(1, 1, 5, 5, dtype: ScalarType.Float64);
+        var t = tensor(new[] { 0.6 });
+        var map = SoftDiffusion.Experiments.LossGradientMap.Of(new SoftScoreMatchingLoss(process), x0, t, zeros_like(x0), zeros_like(x0));
+        var visible = mask.Apply(ones_like(x0), t);
+        Assert.True((map > 0).to(ScalarType.Float64).eq(visible).all().item<bool>());
+        // d/dx0_hat of ||x0_hat - 1||^2 / sigma^2 at x0_hat = 0 is 2 / sigma^2 where visible.
+        double sigma = new GeometricNoiseSchedule().Sigma(0.6);
+        Assert.Equal(2 / (sigma * sigma), map.max().item<double>(), 1e-9);
+    }
+}
