@@ -11,7 +11,10 @@ namespace SoftDiffusion.Experiments;
 /// <param name="BatchSize">Images per update.</param>
 /// <param name="TrainingSeconds">Wall time of the training (two one-thread arms side by side; the machine was shared).</param>
 /// <param name="Score">FID with its bootstrap interval and KID of the arm's samples.</param>
-public sealed record StudyResult(string Arm, string Change, long Steps, int BatchSize, double TrainingSeconds, SampleScore Score)
+/// <param name="DifferenceToBaseline">FID(arm) - FID(baseline) with a paired 95% bootstrap interval (the same seeds in
+/// both arms); null for the baseline.</param>
+public sealed record StudyResult(string Arm, string Change, long Steps, int BatchSize, double TrainingSeconds, SampleScore Score,
+    Evaluation.FidInterval? DifferenceToBaseline)
 {
     static readonly JsonSerializerOptions Json = new()
     {

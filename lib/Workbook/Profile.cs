@@ -3,20 +3,21 @@ using SoftDiffusion.Training;
 
 namespace SoftDiffusion.Workbook;
 
-/// <summary>The scale of everything a notebook does (design.md, Profiles).</summary>
+/// <summary>The scale of everything a notebook does (docs/method.md §11.2).</summary>
 public enum ProfileName
 {
     /// <summary>Seconds per notebook; what CI runs; proves every cell executes.</summary>
     Smoke,
     /// <summary>Real results on Fashion-MNIST in minutes to an hour on a laptop CPU.</summary>
     Cpu,
-    /// <summary>CelebA-64 at the paper's scale, for a CUDA machine.</summary>
+    /// <summary>CelebA-64 at the paper's scale, for a CUDA machine; chosen only by SOFT_DIFFUSION_PROFILE=paper or explicitly.</summary>
     Paper,
 }
 
 /// <summary>
 /// What a profile means in numbers. Read once by <see cref="Workbook.Init"/> from SOFT_DIFFUSION_PROFILE
-/// (smoke | cpu | paper); the default is cpu without a GPU and paper with one.
+/// (smoke | cpu | paper); the default is cpu, with or without a GPU (on a CUDA machine the cpu scale then runs on the
+/// GPU): the paper profile starts 1.3 M-step runs, so it is used only when asked for.
 /// </summary>
 /// <param name="Name">The profile.</param>
 /// <param name="ImagesShown">Images in a grid shown inline.</param>
@@ -57,16 +58,19 @@ public sealed record Profile(
         TrainingSteps: 20, TrainingImages: 512, SampleEvery: 10, SamplerSteps: 10,
         AblationSteps: 4, EvaluationSamples: 16, NfeSweep: [2, 4], ComparisonNfe: 4);
 
-    /// <summary>A quarter of an hour per run on a 2-core CPU: the cpu U-Net (1.0 M parameters), batch 64, 1000 steps
-    /// (about 68 images/s measured here on an idle machine, so ~16 min), a grid of 64 samples every 250 steps with a
-    /// 100-step sampler (recognisable garments from step 250 on); ablations of
-    /// 400 steps each; scores of 200 samples (more than the 128 feature dimensions; 2 to 6 min per score at NFE 100 here),
+    /// <summary>Updates of a cpu-profile training run (batch 64: 288,000 images, 4.8 epochs of the 60k train split).</summary>
+    public const int CpuTrainingSteps = 4500;
+
+    /// <summary>Strong models on a 2-core CPU: the cpu U-Net (1.0 M parameters), batch 64, <see cref="CpuTrainingSteps"/>
+    /// steps with the learning rate decayed to 0 by a cosine over the run (an hour or more per run on one core; the
+    /// trained models ship in data/models, so notebooks 05-07 need not train), a grid of 64 samples every 1,000 steps
+    /// with a 100-step sampler; ablations of 400 steps each; scores of 2,000 samples (FID with a bootstrap interval),
     /// FID against NFE at 10, 20, 50, 100 and 200, samplers compared at 100.</summary>
     public static Profile Cpu { get; } = new(ProfileName.Cpu, ImagesShown: 64, ImagesForStatistics: 10_000,
         Network: UNetConfig.Cpu(1),
-        Training: TrainingOptions.Cpu,
-        TrainingSteps: 1000, TrainingImages: null, SampleEvery: 250, SamplerSteps: 100,
-        AblationSteps: 400, EvaluationSamples: 200, NfeSweep: [10, 20, 50, 100, 200], ComparisonNfe: 100);
+        Training: TrainingOptions.Cpu with { DecaySteps = CpuTrainingSteps },
+        TrainingSteps: CpuTrainingSteps, TrainingImages: null, SampleEvery: 1000, SamplerSteps: 100,
+        AblationSteps: 400, EvaluationSamples: 2000, NfeSweep: [10, 20, 50, 100, 200], ComparisonNfe: 100);
 
     /// <summary>CelebA-64 at the paper's scale: the NCSN++-size U-Net, batch 128, score_sde's 1.3 M CelebA
     /// iterations (the paper does not state its own), a 300-step sampler (Figure 3's best NFE); 50,000 samples per
@@ -86,8 +90,11 @@ public sealed record Profile(
         _ => throw new ArgumentException($"Unknown profile '{name}': expected smoke, cpu or paper (set {EnvironmentVariable}).", nameof(name)),
     };
 
-    /// <summary>The profile from SOFT_DIFFUSION_PROFILE, else cpu (no GPU) or paper (CUDA available).</summary>
+    /// <summary>The profile from SOFT_DIFFUSION_PROFILE, else cpu: never paper unless SOFT_DIFFUSION_PROFILE=paper,
+    /// since the paper profile starts a 1.3 M-step training run in notebook 04. Whether CUDA is available does not
+    /// change the profile, only the device (<see cref="Workbook.Init"/> trains the cpu scale on the GPU then).</summary>
+    /// <param name="cudaAvailable">Whether CUDA is available (kept for callers; it no longer selects paper).</param>
+    /// <exception cref="ArgumentException">SOFT_DIFFUSION_PROFILE names no profile (the message lists the three).</exception>
     public static Profile FromEnvironment(bool cudaAvailable) =>
-        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } name ? Parse(name)
-        : cudaAvailable ? Paper : Cpu;
+        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } name ? Parse(name) : Cpu;
 }

@@ -23,9 +23,11 @@ public sealed class RecipeStudyTests
     public void EveryArmChangesSomethingAndTheBaselineIsTodaysCpuRecipe()
     {
         var baseline = Settings(RecipeStudy.Baseline);
-        Assert.Equal(TrainingRecipe.Blur, RecipeStudy.Baseline.Recipe);
-        Assert.Equal(SoftDiffusion.Models.UNetConfig.Cpu(1), RecipeStudy.Baseline.Network);
-        Assert.Equal(SoftDiffusion.Training.TrainingOptions.Cpu, RecipeStudy.Baseline.Training);
+        // The pre-study cpu recipe, pinned: 16 random Fourier features, geometric noise to 0.05, constant lr 1e-3.
+        Assert.Equal(("blur", 0.05, (double?)null), (RecipeStudy.Baseline.Recipe.Name, RecipeStudy.Baseline.Recipe.SigmaMax, RecipeStudy.Baseline.Recipe.SigmaPlateauFrom));
+        Assert.Equal((SoftDiffusion.Models.TimeEmbeddingKind.GaussianFourier, 16), (RecipeStudy.Baseline.Network.TimeEmbedding, RecipeStudy.Baseline.Network.TimeFeatureCount));
+        Assert.Equal(989_217, new SoftDiffusion.Models.UNet(RecipeStudy.Baseline.Network).ParameterCount());
+        Assert.Equal((1e-3, 64, 0L), (RecipeStudy.Baseline.Training.LearningRate, RecipeStudy.Baseline.Training.BatchSize, RecipeStudy.Baseline.Training.DecaySteps));
         foreach (var arm in RecipeStudy.Arms.Skip(1))
             Assert.True(Settings(arm).Count != baseline.Count || Settings(arm).Zip(baseline).Any(p => p.First != p.Second), arm.Name);
     }

@@ -97,8 +97,8 @@ public sealed class TrainingRecipeTests
     public void APlateauIsPartOfTheFingerprintOnlyWhenSet()
     {
         // Run folders written before the plateau existed hold recipes without that line; they must still open.
-        Assert.DoesNotContain(TrainingRecipe.Blur.Fingerprint(), p => p.Name == "sigma plateau from");
-        var plateau = TrainingRecipe.Blur with { SigmaMax = 0.1, SigmaPlateauFrom = 0.25 };
+        Assert.DoesNotContain((TrainingRecipe.Blur with { SigmaPlateauFrom = null }).Fingerprint(), p => p.Name == "sigma plateau from");
+        var plateau = TrainingRecipe.Blur;   // the cpu recipe since the study: 0.01 -> 0.1 by t = 0.25, then constant
         Assert.Contains(("sigma plateau from", "0.25"), plateau.Fingerprint());
         var noise = Assert.IsType<PlateauNoiseSchedule>(plateau.CreateNoise());
         Assert.Equal(0.1, noise.Sigma(0.5), 15);

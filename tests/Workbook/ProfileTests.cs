@@ -22,6 +22,26 @@ public class ProfileTests
     }
 
     [Fact]
+    public void TheEnvironmentSelectsPaperOnlyWhenAskedEvenWithCuda()
+    {
+        string? saved = Environment.GetEnvironmentVariable(Profile.EnvironmentVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(Profile.EnvironmentVariable, null);
+            Assert.Equal(ProfileName.Cpu, Profile.FromEnvironment(cudaAvailable: true).Name);    // a GPU alone never starts 1.3 M steps
+            Assert.Equal(ProfileName.Cpu, Profile.FromEnvironment(cudaAvailable: false).Name);
+            Environment.SetEnvironmentVariable(Profile.EnvironmentVariable, "paper");
+            Assert.Equal(ProfileName.Paper, Profile.FromEnvironment(cudaAvailable: true).Name);
+            Environment.SetEnvironmentVariable(Profile.EnvironmentVariable, "smoke");
+            Assert.Equal(ProfileName.Smoke, Profile.FromEnvironment(cudaAvailable: true).Name);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Profile.EnvironmentVariable, saved);
+        }
+    }
+
+    [Fact]
     public void SmokeIsSmallerThanCpuWhichIsSmallerThanPaper()
     {
         Assert.True(Profile.Smoke.ImagesForStatistics < Profile.Cpu.ImagesForStatistics);
@@ -40,7 +60,7 @@ public class ProfileTests
         Assert.True(Profile.Smoke.SamplerSteps < Profile.Cpu.SamplerSteps);
         Assert.True(Profile.Smoke.SampleEvery <= Profile.Smoke.TrainingSteps, "smoke writes a grid during training");
         Assert.Equal(UNetConfig.Cpu(1), Profile.Cpu.Network);
-        Assert.Equal(TrainingOptions.Cpu, Profile.Cpu.Training);
+        Assert.Equal(TrainingOptions.Cpu with { DecaySteps = Profile.Cpu.TrainingSteps }, Profile.Cpu.Training);   // cosine over the whole run
     }
 
     [Fact]

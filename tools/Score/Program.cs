@@ -1,3 +1,4 @@
+using SoftDiffusion.Evaluation;
 using SoftDiffusion.Experiments;
 using SoftDiffusion.Workbook;
 
@@ -45,7 +46,11 @@ for (int i = 0; i < args.Length; i++)
         default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. {usage}"); return 64;
     }
 }
-if (collect) return CollectStudy(sampler, nfe, samples, seed);
+if (collect)
+{
+    Workbook.Init(profile);
+    return CollectStudy(sampler, nfe, samples, seed);
+}
 if (arm is not null)
 {
     profile = profile with { Network = arm.Network, Training = arm.Training };
@@ -100,16 +105,26 @@ static int CollectStudy(SamplerKind sampler, int nfe, int samples, long seed)
     var results = new List<StudyResult>();
     string grids = Path.Combine(ProjectPaths.Root, "docs", "study");
     Directory.CreateDirectory(grids);
+    using var scorer = new FashionScorer();
+    TorchSharp.torch.Tensor? baseline = null;
     foreach (var arm in RecipeStudy.Arms)
     {
         var run = new SoftDiffusion.Training.RunDirectory(Path.Combine(ProjectPaths.Runs, $"study-{arm.Name}"));
-        string cache = FashionScorer.CachePath(Path.Combine(run.Root, "scores"), sampler, nfe, samples, seed, arm.Steps);
-        if (FashionScorer.ReadCached(cache) is not { } score) { Console.WriteLine($"{arm.Name}: no score at {cache}"); continue; }
+        string scores = Path.Combine(run.Root, "scores");
+        if (FashionScorer.ReadCached(FashionScorer.CachePath(scores, sampler, nfe, samples, seed, arm.Steps)) is not { } score)
+        {
+            Console.WriteLine($"{arm.Name}: no score of {sampler}, NFE {nfe}, n = {samples}, seed {seed} in {scores}");
+            continue;
+        }
+        var features = FashionScorer.CachedFeatures(scores, score);
+        var difference = baseline is null ? null : FidBootstrap.Difference(features, baseline, scorer.ReferenceFeatures, FashionScorer.BootstrapResamples);
+        if (arm == RecipeStudy.Baseline) baseline = features; else features.Dispose();
         double seconds = run.ReadMetrics().Last().WallSeconds;
-        results.Add(new StudyResult(arm.Name, arm.Change, arm.Steps, arm.Training.BatchSize, seconds, score));
+        results.Add(new StudyResult(arm.Name, arm.Change, arm.Steps, arm.Training.BatchSize, seconds, score, difference));
         File.Copy(run.SamplePath(arm.Steps), Path.Combine(grids, $"{arm.Name}.png"), overwrite: true);
-        Console.WriteLine($"{arm.Name,-16} FID {score.Fid,7:F2} [{score.FidLow:F2}, {score.FidHigh:F2}]  {arm.Change}");
+        Console.WriteLine($"{arm.Name,-16} FID {score.Fid,7:F2} [{score.FidLow:F2}, {score.FidHigh:F2}]  vs baseline {difference?.ToString() ?? "-"}  {arm.Change}");
     }
+    baseline?.Dispose();
     string path = Path.Combine(ProjectPaths.Root, "docs", "recipe-study.json");
     StudyResult.Save(path, results);
     Console.WriteLine($"Wrote {path} ({results.Count} arms, {sampler}, NFE {nfe}, n = {samples}, seed {seed}).");
