@@ -5,7 +5,7 @@ namespace SoftDiffusion.Corruptions;
 
 /// <summary>
 /// Gaussian blur as the heat equation, diagonal in the orthonormal DCT-II basis (Soft Diffusion's main operator,
-/// Section 3; DCT form [choice, standard in the blur-diffusion literature], method.md §1):
+/// Section 3; DCT form [choice, standard in the blur-diffusion literature], docs/method.md §2.1):
 /// C_t x = IDCT2(d(t) * DCT2(x)), d_kl(t) = exp(-(w_k^2 + w_l^2) sigma_B(t)^2 / 2), w_k = pi k / H, w_l = pi l / W.
 /// Reflective (half-sample symmetric) boundaries; symmetric, so C_t^T = C_t; C_a C_b = C_c with
 /// sigma_c^2 = sigma_a^2 + sigma_b^2. Same blur on every channel.

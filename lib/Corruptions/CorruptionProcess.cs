@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Corruptions;
 
 /// <summary>
-/// The forward process of Soft Diffusion (Section 3, method.md §1): x_t = C_t x_0 + sigma_t eta, eta ~ N(0, I),
+/// The forward process of Soft Diffusion (Section 3, docs/method.md §2): x_t = C_t x_0 + sigma_t eta, eta ~ N(0, I),
 /// whose marginal is q_t(x_t | x_0) = N(C_t x_0, sigma_t^2 I).
 /// </summary>
 public sealed class CorruptionProcess

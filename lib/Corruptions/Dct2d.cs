@@ -6,7 +6,7 @@ namespace SoftDiffusion.Corruptions;
 
 /// <summary>
 /// The orthonormal 2-D DCT-II on the last two dimensions (the basis that diagonalises the heat-equation blur of
-/// Soft Diffusion, method.md §1): X^ = D_H X D_W^T with D[k, i] = sqrt(2/N) cos(pi (2i + 1) k / (2N)), row 0 times
+/// Soft Diffusion, docs/method.md §2.1): X^ = D_H X D_W^T with D[k, i] = sqrt(2/N) cos(pi (2i + 1) k / (2N)), row 0 times
 /// 1/sqrt(2), so D D^T = I and the inverse is D_H^T X^ D_W. Matrices are cached per (N, device, dtype).
 /// </summary>
 public static class Dct2d
@@ -52,7 +52,7 @@ public static class Dct2d
 
     /// <summary>
     /// The squared frequencies w_k^2 + w_l^2 [H, W] of the DCT coefficients, w_k = pi k / H, w_l = pi l / W
-    /// (the exponent of the heat kernel, method.md §1).
+    /// (the exponent of the heat kernel, docs/method.md §2.1).
     /// </summary>
     public static Tensor SquaredFrequencies(long height, long width, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {

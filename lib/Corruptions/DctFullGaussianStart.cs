@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Corruptions;
 
 /// <summary>
-/// A start distribution p_1 for blur with correlations (method.md §4, [choice]; the paper leaves p_1 undefined): a
+/// A start distribution p_1 for blur with correlations (docs/method.md §5, [choice]; the paper leaves p_1 undefined): a
 /// Gaussian with full covariance over the DCT coefficients of C_1 x_0 that survive (attenuation d_kl(1) above a
 /// threshold), fitted to training images; the other coefficients are 0; x_1 = IDCT2(c) + sigma_1 eta.
 /// <see cref="DctGaussianStart"/> draws the surviving coefficients independently, which mixes, say, the width of a

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Corruptions;
 
 /// <summary>
-/// The default start distribution p_1 for blur (method.md §4, [choice]; the paper leaves p_1 undefined): a Gaussian,
+/// The default start distribution p_1 for blur (docs/method.md §5, [choice]; the paper leaves p_1 undefined): a Gaussian,
 /// diagonal in the DCT basis, fitted to the DCT coefficients of C_1 x_0 that survive (attenuation d_kl(1) above a
 /// threshold, 1e-4 by default); the other coefficients are 0. x_1 = IDCT2(c) + sigma_1 eta with c_ckl ~ N(m_ckl, v_ckl).
 /// </summary>

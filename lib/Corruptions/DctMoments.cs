@@ -4,8 +4,8 @@ namespace SoftDiffusion.Corruptions;
 
 /// <summary>
 /// Per-coefficient moments of the orthonormal 2-D DCT of the data, E[DCT2(x_0)] and E[DCT2(x_0)^2] per channel and
-/// frequency, from one pass over the data in batches (float64). They are all the level selector (method.md §3) and
-/// the DCT-Gaussian start distribution (method.md §4) need to know about the data.
+/// frequency, from one pass over the data in batches (float64). They are all the level selector (docs/method.md §6.2) and
+/// the DCT-Gaussian start distribution (docs/method.md §5) need to know about the data.
 /// </summary>
 public sealed class DctMoments : IDisposable
 {

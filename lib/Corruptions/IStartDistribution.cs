@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Corruptions;
 
 /// <summary>
-/// The start distribution p_1 of the samplers (method.md §4; not defined in the paper, [paper gap]): draws x_1.
+/// The start distribution p_1 of the samplers (docs/method.md §5; not defined in the paper, [paper gap]): draws x_1.
 /// </summary>
 public interface IStartDistribution
 {

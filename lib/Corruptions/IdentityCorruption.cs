@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Corruptions;
 
 /// <summary>
-/// C_t = I: the forward process becomes plain VE / SMLD denoising (method.md §1, [derived]), the baseline of every
+/// C_t = I: the forward process becomes plain VE / SMLD denoising (docs/method.md §2.4, [derived]), the baseline of every
 /// ablation. Returns a new tensor handle on x's storage (an alias), never x itself, so the caller may dispose it.
 /// </summary>
 public sealed class IdentityCorruption : ICorruption

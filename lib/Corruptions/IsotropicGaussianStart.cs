@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Corruptions;
 
 /// <summary>
-/// p_1 = N(0, sigma_1^2 I) (method.md §4): exact for masking, where C_1 = 0 and x_1 is pure noise.
+/// p_1 = N(0, sigma_1^2 I) (docs/method.md §5): exact for masking, where C_1 = 0 and x_1 is pure noise.
 /// </summary>
 public sealed class IsotropicGaussianStart : IStartDistribution
 {

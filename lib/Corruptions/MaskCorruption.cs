@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Corruptions;
 
 /// <summary>
-/// Masking C_t = diag(m_t) (Soft Diffusion, Section 3, a singular corruption; method.md §1): the same mask on every
+/// Masking C_t = diag(m_t) (Soft Diffusion, Section 3, a singular corruption; docs/method.md §2.2): the same mask on every
 /// channel, masked pixels set to 0, a masked fraction rho(t) rising from 0 to 1 (linear by default, [choice]).
 /// Each pixel p has a key; it is masked when key_p &lt; threshold(t):
 /// <see cref="MaskPattern.RandomPixelOrder"/>: key = rank of p in a fixed permutation, threshold = floor(rho(t) H W);

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace SoftDiffusion.Corruptions;
 
-/// <summary>Options of <see cref="MaskCorruption"/> (Soft Diffusion's masking corruption, method.md §1, all [choice]).</summary>
+/// <summary>Options of <see cref="MaskCorruption"/> (Soft Diffusion's masking corruption, docs/method.md §2.2, all [choice]).</summary>
 public sealed record MaskCorruptionOptions(
     MaskPattern Pattern = MaskPattern.RandomPixelOrder, // which pixels go first
     ulong Seed = 0,                                     // seed of the pixel permutation (RandomPixelOrder only)

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Corruptions;
 
 /// <summary>
-/// C_t = alpha_t I: with x_t = alpha_t x_0 + sigma_t eta this is VP / DDPM diffusion (method.md §1, [derived]),
+/// C_t = alpha_t I: with x_t = alpha_t x_0 + sigma_t eta this is VP / DDPM diffusion (docs/method.md §2.4, [derived]),
 /// so VE, VP and blur run through the same code path.
 /// </summary>
 public sealed class ScaledIdentityCorruption : ICorruption

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Corruptions;
 
 /// <summary>
-/// The alternative start distribution p_1 (method.md §4, [choice]): x_1 = C_1 x' + sigma_1 eta for a training image
+/// The alternative start distribution p_1 (docs/method.md §5, [choice]): x_1 = C_1 x' + sigma_1 eta for a training image
 /// x' drawn uniformly (index from generator k, then eta from the same generator).
 /// </summary>
 public sealed class TrainingImageStart : IStartDistribution

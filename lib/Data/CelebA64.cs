@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Data;
 
 /// <summary>
-/// CelebA-64 (method.md §5): the aligned CelebA images centre-cropped to 140 x 140 and resized to 64 x 64, served
+/// CelebA-64 (docs/method.md §8.1): the aligned CelebA images centre-cropped to 140 x 140 and resized to 64 x 64, served
 /// from the cache file that <see cref="CelebAPreparation"/> writes, memory-mapped (the train split is ~2 GB), as
 /// batches in [-1, 1] with optional horizontal flips (the paper's augmentation).
 /// </summary>

@@ -4,7 +4,7 @@ using SoftDiffusion.Workbook;
 namespace SoftDiffusion.Data;
 
 /// <summary>
-/// The CelebA-64 cache file (method.md §5: the preprocessed 64 x 64 images, prepared once). Layout, little-endian:
+/// The CelebA-64 cache file (docs/method.md §8.1: the preprocessed 64 x 64 images, prepared once). Layout, little-endian:
 /// <list type="number">
 /// <item>a 32-byte header: magic "SDCELEBA" (8 ASCII bytes), int32 version (1), int32 count N, int32 height (64),
 /// int32 width (64), int32 channels (3), int32 reserved (0);</item>

@@ -1,7 +1,7 @@
 namespace SoftDiffusion.Data;
 
 /// <summary>
-/// The user's copy of the aligned CelebA images (Liu et al., 2015) used for CelebA-64 (method.md §5): a folder holding
+/// The user's copy of the aligned CelebA images (Liu et al., 2015) used for CelebA-64 (docs/method.md §8.1): a folder holding
 /// img_align_celeba/ (000001.jpg .. 202599.jpg, 178 x 218 RGB) and list_eval_partition.txt (the official split).
 /// The data cannot be redistributed, so the workbook never ships or downloads it; missing pieces raise a message saying
 /// where it comes from and which layout is expected.

@@ -7,7 +7,7 @@ namespace SoftDiffusion.Data;
 /// <summary>
 /// CelebA-64 as a training set: the first <see cref="Count"/> images of a <see cref="CelebA64"/> cache, read from the
 /// memory-mapped file batch by batch (nothing is held in memory), each training image flipped horizontally with
-/// probability 1/2 (the paper's augmentation, method.md §5) by a coin drawn from the batch's augmentation key.
+/// probability 1/2 (the paper's augmentation, docs/method.md §8.1) by a coin drawn from the batch's augmentation key.
 /// </summary>
 public sealed class CelebAImageDataset : IImageDataset
 {

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace SoftDiffusion.Data;
 
 /// <summary>
-/// Prepares the CelebA-64 cache once (method.md §5): every image of a split is decoded, centre-cropped and resized by
+/// Prepares the CelebA-64 cache once (docs/method.md §8.1): every image of a split is decoded, centre-cropped and resized by
 /// <see cref="CelebAPreprocessing"/> in parallel, and written in partition-file order to a
 /// <see cref="CelebACacheFormat"/> file. Unusable images are named in the result and excluded, never skipped silently;
 /// more than <see cref="CelebAPreparationOptions.MaxFailureFraction"/> of them throws. The file is written to a

@@ -1,6 +1,6 @@
 namespace SoftDiffusion.Data;
 
-/// <summary>Options of the one-time CelebA-64 preparation (method.md §5 preprocessing into the cache).</summary>
+/// <summary>Options of the one-time CelebA-64 preparation (docs/method.md §8.1 preprocessing into the cache).</summary>
 public sealed record CelebAPreparationOptions(
     // Decoding threads; 0 means Environment.ProcessorCount.
     int MaxDegreeOfParallelism = 0,

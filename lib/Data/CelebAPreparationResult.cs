@@ -1,6 +1,6 @@
 namespace SoftDiffusion.Data;
 
-/// <summary>What the one-time CelebA-64 preparation (method.md §5) wrote, and what it left out.</summary>
+/// <summary>What the one-time CelebA-64 preparation (docs/method.md §8.1) wrote, and what it left out.</summary>
 /// <param name="Split">The split prepared.</param>
 /// <param name="CachePath">The cache file written.</param>
 /// <param name="Listed">Images of the split in the partition file.</param>

@@ -3,7 +3,7 @@ using SkiaSharp;
 namespace SoftDiffusion.Data;
 
 /// <summary>
-/// The standard CelebA-64 preprocessing (method.md §5): centre crop 140 x 140 of the aligned 178 x 218 image, then an
+/// The standard CelebA-64 preprocessing (docs/method.md §8.1): centre crop 140 x 140 of the aligned 178 x 218 image, then an
 /// antialiased resize to 64 x 64, giving RGB bytes in HWC order. The crop's corner is
 /// left = (W - 140) / 2, top = (H - 140) / 2 in integer division (19, 39 for 178 x 218), so images of another size are
 /// still centre-cropped when they are at least 140 x 140. The resize draws the cropped image with

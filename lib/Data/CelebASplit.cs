@@ -2,7 +2,7 @@ namespace SoftDiffusion.Data;
 
 /// <summary>
 /// The official CelebA evaluation partition (list_eval_partition.txt: 0 = train, 1 = valid, 2 = test), used for the
-/// CelebA-64 experiments of Soft Diffusion (method.md §5).
+/// CelebA-64 experiments of Soft Diffusion (docs/method.md §8.1).
 /// </summary>
 public enum CelebASplit
 {

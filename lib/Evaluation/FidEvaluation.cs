@@ -1,6 +1,6 @@
 namespace SoftDiffusion.Evaluation;
 
-/// <summary>The scores of a set of generated images against reference statistics (method.md §6).</summary>
+/// <summary>The scores of a set of generated images against reference statistics (docs/method.md §7.1).</summary>
 /// <param name="Fid">Squared Frechet distance of the feature Gaussians (FID when the extractor is the FID Inception).</param>
 /// <param name="KidMean">Kernel Inception Distance (mean over subsets), when requested.</param>
 /// <param name="KidStandardDeviation">Its standard deviation over subsets, when requested.</param>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Evaluation;
 
 /// <summary>
-/// FID of generated images (method.md §6): streams them through an <see cref="IFeatureExtractor"/> in batches,
+/// FID of generated images (docs/method.md §7.1): streams them through an <see cref="IFeatureExtractor"/> in batches,
 /// accumulates their feature statistics and returns the Frechet distance to the reference statistics, optionally
 /// with the Kernel Inception Distance to reference features.
 /// </summary>

@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace SoftDiffusion.Evaluation;
 
 /// <summary>
-/// The FID Inception-v3 of pytorch-fid (Heusel et al. 2017; weights "pt_inception-2015-12-05"; method.md §6):
+/// The FID Inception-v3 of pytorch-fid (Heusel et al. 2017; weights "pt_inception-2015-12-05"; docs/method.md §7.2):
 /// torchvision's Inception-v3 layout with 1008 classes, no auxiliary head, BatchNorm eps 0.001, average pools that
 /// exclude padding in Mixed_5b..5d, 6b..6e and 7b, and a max pool in Mixed_7c's pool branch. The forward pass returns
 /// the 2048-d pool3 features. Field names are the PyTorch state-dict keys (data/fid-inception-keys.txt).

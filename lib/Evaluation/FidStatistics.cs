@@ -7,7 +7,7 @@ namespace SoftDiffusion.Evaluation;
 
 /// <summary>
 /// Streaming mean mu and covariance S of feature vectors: the Gaussian that FID fits to a set of images
-/// (method.md §6). Accumulated in float64 with the pairwise update of Chan, Golub and LeVeque (1979): each batch
+/// (docs/method.md §7.1). Accumulated in float64 with the pairwise update of Chan, Golub and LeVeque (1979): each batch
 /// contributes its own mean and centred scatter matrix, and two partial results combine exactly as two batches do,
 /// so no raw sum of squares of large values is ever formed.
 /// </summary>

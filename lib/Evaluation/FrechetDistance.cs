@@ -5,7 +5,7 @@ namespace SoftDiffusion.Evaluation;
 
 /// <summary>
 /// Squared Frechet distance between Gaussians N(mu_1, S_1) and N(mu_2, S_2) (Dowson and Landau 1982; FID of Heusel
-/// et al. 2017; method.md §6), in float64. The trace term uses Tr((S_1 S_2)^{1/2}) = Tr((S_1^{1/2} S_2 S_1^{1/2})^{1/2}):
+/// et al. 2017; docs/method.md §7.1), in float64. The trace term uses Tr((S_1 S_2)^{1/2}) = Tr((S_1^{1/2} S_2 S_1^{1/2})^{1/2}):
 /// S_1 S_2 is similar to the symmetric PSD matrix S_1^{1/2} S_2 S_1^{1/2}, so both symmetric eigendecompositions
 /// (torch.linalg.eigh) replace a general matrix square root.
 /// </summary>

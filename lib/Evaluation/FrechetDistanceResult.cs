@@ -2,7 +2,7 @@ namespace SoftDiffusion.Evaluation;
 
 /// <summary>
 /// The squared Frechet distance between two Gaussians, d^2 = ||mu_1 - mu_2||^2 + Tr(S_1) + Tr(S_2) - 2 Tr((S_1 S_2)^{1/2})
-/// (the FID when the Gaussians are fitted to Inception features; method.md §6), with its two terms.
+/// (the FID when the Gaussians are fitted to Inception features; docs/method.md §7.1), with its two terms.
 /// </summary>
 /// <param name="Value">d^2, the number reported as FID. Not clamped: round-off can make it a tiny negative number for equal inputs.</param>
 /// <param name="MeanTerm">||mu_1 - mu_2||^2.</param>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Evaluation;
 
 /// <summary>
-/// Maps images to the feature vectors whose Gaussian statistics FID compares (method.md §6). The Inception-v3 pool3
+/// Maps images to the feature vectors whose Gaussian statistics FID compares (docs/method.md §7.2). The Inception-v3 pool3
 /// features give FID proper; any other extractor gives a different, non-comparable number, which its
 /// <see cref="Name"/> must say.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace SoftDiffusion.Experiments;
 
-/// <summary>The corruption C_t of a <see cref="TrainingRecipe"/> (method.md §1).</summary>
+/// <summary>The corruption C_t of a <see cref="TrainingRecipe"/> (docs/method.md §2).</summary>
 public enum CorruptionKind
 {
     /// <summary>Gaussian blur in the DCT basis (the paper's main operator), log-spaced levels.</summary>

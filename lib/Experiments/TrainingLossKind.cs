@@ -1,6 +1,6 @@
 namespace SoftDiffusion.Experiments;
 
-/// <summary>The training objective of a <see cref="TrainingRecipe"/> (method.md §2).</summary>
+/// <summary>The training objective of a <see cref="TrainingRecipe"/> (docs/method.md §3).</summary>
 public enum TrainingLossKind
 {
     /// <summary>Soft Score Matching: ||C_t (x0_hat - x_0)||^2 weighted by 1/sigma_t^2 (Section 3.2).</summary>

@@ -6,7 +6,7 @@ namespace SoftDiffusion.Models;
 
 /// <summary>
 /// The exact denoiser for Gaussian data x_0 ~ N(mu, Sigma) under x_t = C_t x_0 + sigma_t eta (the oracle of the
-/// theory checks, method.md section 2: the minimiser of Soft Score Matching satisfies C_t x0_hat = E[C_t x_0 | x_t]):
+/// theory checks, docs/method.md §3.4: the minimiser of Soft Score Matching satisfies C_t x0_hat = E[C_t x_0 | x_t]):
 /// <c>E[x_0 | x_t] = mu + Sigma C_t^T (C_t Sigma C_t^T + sigma_t^2 I)^{-1} (x_t - C_t mu)</c>.
 /// </summary>
 /// <remarks>

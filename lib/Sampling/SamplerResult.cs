@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Sampling;
 
 /// <summary>
-/// The output of a sampler (method.md section 4, "report both"): the last state and the last denoised estimate.
+/// The output of a sampler (docs/method.md §4.4, "report both"): the last state and the last denoised estimate.
 /// The caller owns both tensors (dispose the result when done).
 /// </summary>
 /// <param name="X">The final state x_0 after the last step (t = dt to t = 0): a sample of q_0 = N(C_0 x_0, sigma_0^2 I),

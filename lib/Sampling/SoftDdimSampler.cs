@@ -5,7 +5,7 @@ namespace SoftDiffusion.Sampling;
 
 /// <summary>
 /// A DDIM-like Soft Diffusion sampler with a stochasticity knob nu (the TMLR version of the paper has one; its exact
-/// equations are not available, so this is the project's reconstruction [choice], method.md section 4):
+/// equations are not available, so this is the project's reconstruction [choice], docs/method.md §10.7):
 /// <c>x_{t-dt} = C_{t-dt} x0_hat + sqrt(sigma_{t-dt}^2 - c^2) (x_t - C_t x0_hat) / sigma_t + c z</c>,
 /// <c>c = nu sigma_{t-dt} sqrt(1 - sigma_{t-dt}^2 / sigma_t^2)</c>. With nu = 0 it draws no noise (deterministic);
 /// with C_t = I it is DDIM for the VE process.

@@ -3,9 +3,9 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Schedules;
 
 /// <summary>
-/// The blur width sigma_B(t) in pixels (Soft Diffusion, Section 3 and the level selection of Section 4.2):
+/// The blur width sigma_B(t) in pixels (Soft Diffusion, Section 3 and the level selection of Section 3.4):
 /// piecewise linear in t through L levels placed on the uniform grid t_i = i / (L - 1) ("interpolate linearly in t
-/// between the 32 levels", method.md §3). Levels come from <see cref="ScheduleSelector"/> or
+/// between the 32 levels", docs/method.md §6.1). Levels come from <see cref="ScheduleSelector"/> or
 /// <see cref="LogSpaced"/> (the [paper] range 0.01 to 23 px at 64 x 64, scaled with H, [choice]).
 /// </summary>
 public sealed class BlurSchedule
@@ -38,7 +38,7 @@ public sealed class BlurSchedule
     public static BlurSchedule LogSpaced(long height, int count = 32, double sigmaMin = DefaultSigmaMin, double? sigmaMax = null) =>
         new(LogSpace(sigmaMin, sigmaMax ?? DefaultSigmaMax(height), count));
 
-    /// <summary>count values log-spaced from lo to hi inclusive (the candidates of method.md §3 use it too).</summary>
+    /// <summary>count values log-spaced from lo to hi inclusive (the candidates of docs/method.md §6.3 use it too).</summary>
     public static double[] LogSpace(double lo, double hi, int count)
     {
         if (count < 2) throw new ArgumentOutOfRangeException(nameof(count), count, $"Expected at least 2 values, received {count}.");

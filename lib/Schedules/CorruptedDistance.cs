@@ -6,7 +6,7 @@ namespace SoftDiffusion.Schedules;
 
 /// <summary>
 /// Pairwise distances between the blurred-and-noised data distributions q_i = law(C_i x_0 + sigma_i eta) of a set of
-/// blur levels (the graph weights of the level selection, Soft Diffusion Section 4.2 / method.md §3), computed from
+/// blur levels (the graph weights of the level selection, Soft Diffusion Section 3.4 / docs/method.md §6.2), computed from
 /// the per-coefficient DCT moments of the data only (see <see cref="DistanceEstimator"/>).
 /// Both estimators are Euclidean distances between one feature vector per level:
 /// coupling bound f_i = [d_i sqrt(M), sqrt(n) sigma_i] with M_kl = sum_c E[X^_ckl^2];

@@ -2,7 +2,7 @@ namespace SoftDiffusion.Schedules;
 
 /// <summary>
 /// How <see cref="ScheduleSelector"/> measures the distance between two corrupted distributions q_i, q_j
-/// (method.md §3; the paper's estimator is not known, both are [choice]). Both are in W2 units (not squared).
+/// (docs/method.md §6.2; the paper's estimator is not known, both are [choice]). Both are in W2 units (not squared).
 /// </summary>
 public enum DistanceEstimator
 {

@@ -4,7 +4,7 @@ namespace SoftDiffusion.Schedules;
 
 /// <summary>
 /// Geometric noise levels sigma_t = sigma_min (sigma_max / sigma_min)^t (Soft Diffusion, Section 3; the
-/// "low magnitude" VE noise of the paper, geometric form and defaults 0.01 / 0.05 are [choice], method.md §1).
+/// "low magnitude" VE noise of the paper, geometric form and defaults 0.01 / 0.05 are [choice], docs/method.md §10.1).
 /// Positive for every t and non-decreasing, as the theorem and the Momentum Sampler need.
 /// </summary>
 public sealed class GeometricNoiseSchedule : INoiseSchedule
@@ -16,7 +16,7 @@ public sealed class GeometricNoiseSchedule : INoiseSchedule
     public double SigmaMax { get; }
 
     /// <param name="sigmaMin">sigma_0 &gt; 0 (default 0.01, [choice]).</param>
-    /// <param name="sigmaMax">sigma_1 &gt;= sigma_0 (default 0.05, [choice]; method.md allows 0.05 to 0.1).</param>
+    /// <param name="sigmaMax">sigma_1 &gt;= sigma_0 (default 0.05, [choice]; readings of the paper give 0.05 to 0.1, docs/method.md §10.1).</param>
     public GeometricNoiseSchedule(double sigmaMin = 0.01, double sigmaMax = 0.05)
     {
         if (!(sigmaMin > 0) || double.IsInfinity(sigmaMin))

@@ -1,7 +1,7 @@
 namespace SoftDiffusion.Schedules;
 
 /// <summary>
-/// The result of <see cref="ScheduleSelector"/> (method.md §3): the chosen blur schedule and what a notebook plots.
+/// The result of <see cref="ScheduleSelector"/> (docs/method.md §6.3): the chosen blur schedule and what a notebook plots.
 /// </summary>
 /// <param name="Schedule">sigma_B(t) through the chosen levels on the uniform t grid.</param>
 /// <param name="CandidateLevels">sigma_B of the K candidates (pixels, increasing).</param>

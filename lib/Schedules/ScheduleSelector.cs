@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Schedules;
 
 /// <summary>
-/// Selection of the blur levels (Soft Diffusion, Section 4.2, as quoted by a re-implementation; method.md §3):
+/// Selection of the blur levels (Soft Diffusion, Section 3.4, as quoted by a re-implementation; docs/method.md §6):
 /// K candidate levels log-spaced in [sigma_B_min, sigma_B_max]; an edge i -&gt; j (i &lt; j) when the distance between
 /// the corrupted distributions is at most eps; the fewest-hop path from the least to the most corrupted candidate;
 /// eps tuned until the path has exactly L nodes. Deterministic.

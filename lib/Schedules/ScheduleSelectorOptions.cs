@@ -1,6 +1,6 @@
 namespace SoftDiffusion.Schedules;
 
-/// <summary>Options of <see cref="ScheduleSelector"/> (method.md §3).</summary>
+/// <summary>Options of <see cref="ScheduleSelector"/> (docs/method.md §6.3).</summary>
 public sealed record ScheduleSelectorOptions(
     int Candidates = 256,                                       // candidate blur levels, log-spaced ([paper]: 256)
     int Levels = 32,                                            // levels L of the chosen path, endpoints included ([paper]: 32)

@@ -2,7 +2,7 @@ namespace SoftDiffusion.Training;
 
 /// <summary>
 /// The weight w(t) of the per-sample loss w(t) ||.||^2 (Soft Diffusion, Section 3.2, Soft Score Matching; the
-/// weighting is a [choice], method.md section 2). With C_t = I the three choices are denoising score matching with
+/// weighting is a [choice], docs/method.md §10.2). With C_t = I the three choices are denoising score matching with
 /// weight lambda(sigma) = sigma^2, sigma^4 and the literal 1/2 (see <see cref="SoftScoreMatchingLoss"/>).
 /// </summary>
 public enum LossWeighting

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Training;
 
 /// <summary>
-/// The "naive" pixel-space ablation of Soft Score Matching (method.md section 2, ablation baseline):
+/// The "naive" pixel-space ablation of Soft Score Matching (docs/method.md §3.5, ablation baseline):
 /// <c>L(x_0, t, eta) = w(t) || x0_hat - x_0 ||^2</c> with the same x_t = C_t x_0 + sigma_t eta and x0_hat = h(x_t, t),
 /// summed over pixels, one value per sample. It asks for x_0 itself, also in the null space of C_t; with C_t = I it
 /// equals <see cref="SoftScoreMatchingLoss"/>.

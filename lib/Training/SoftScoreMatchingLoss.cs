@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Training;
 
 /// <summary>
-/// Soft Score Matching (Soft Diffusion, Section 3.2, the loss derived in method.md section 2):
+/// Soft Score Matching (Soft Diffusion, Section 3.2, the loss derived in docs/method.md §3.2):
 /// <c>L(x_0, t, eta) = w(t) || C_t (x0_hat - x_0) ||^2</c> with <c>x0_hat = h(x_t, t)</c> and
 /// <c>x_t = C_t x_0 + sigma_t eta</c>, summed over pixels, one value per sample. The error is measured after
 /// corruption, so only E[C_t x_0 | x_t] is identified (x0_hat is free in the null space of C_t).

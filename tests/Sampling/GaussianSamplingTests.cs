@@ -5,7 +5,7 @@ using SoftDiffusion.Schedules;
 namespace SoftDiffusion.Tests.Sampling;
 
 /// <summary>
-/// Oracle tests (style.md principle 10): with the exact denoiser E[x_0 | x_t] of 8 x 8 Gaussian data N(mu, Sigma)
+/// Oracle tests (docs/method.md §11.4): with the exact denoiser E[x_0 | x_t] of 8 x 8 Gaussian data N(mu, Sigma)
 /// (non-diagonal: squared-exponential kernel, length 1.5 px, plus 0.01 I) and x_1 drawn from the exact marginal
 /// q_1 = N(C_1 mu, C_1 Sigma C_1^T + sigma_1^2 I), a correct sampler's final state is distributed as
 /// q_0 = N(C_0 mu, C_0 Sigma C_0^T + sigma_0^2 I). Tolerances from the Monte Carlo error of n = 1500 samples:

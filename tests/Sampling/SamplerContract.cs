@@ -18,7 +18,7 @@ public abstract class SamplerContract
 
     protected abstract ISampler Create();
 
-    /// <summary>The sampler's update x_{t-dt} as written in method.md section 4 (closed form where one is derived).</summary>
+    /// <summary>The sampler's update x_{t-dt} as written in docs/method.md §4 (closed form where one is derived).</summary>
     /// <param name="eta">Draws the step's eta ~ N(0, I); call it at most once, and only if the update is stochastic.</param>
     protected abstract Tensor ExpectedNext(ICorruption corruption, SamplerStep step, Func<Tensor> eta);
 
