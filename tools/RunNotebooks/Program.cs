@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using SoftDiffusion.Tools;
 
-// The workbook's main job: every notebooks/*.ipynb, in order, headless, in one profile (cpu by default).
+// The workbook's main job: every notebooks/*.ipynb, in order, headless, in one profile (cpu by default). Beside each
+// executed notebook it writes a self-contained HTML page (text, images, interactive charts, plotly.js included).
 // Usage: dotnet run --project tools/RunNotebooks -- [--profile smoke|cpu|paper] [--only NAME] [--out FOLDER] [--timeout-minutes N]
 string profile = "cpu", only = "", outFolder = "";
 int timeoutMinutes = 600;
@@ -38,13 +39,15 @@ if (selected.Count == 0)
 }
 
 Restore(root);
-Console.WriteLine($"Running {selected.Count} notebook(s), profile {profile}; executed copies go to {outFolder}");
+Console.WriteLine($"Running {selected.Count} notebook(s), profile {profile}; executed copies and their HTML pages go to {outFolder}");
 var total = Stopwatch.StartNew();
 int failures = 0;
 foreach (var notebook in selected)
 {
     var run = NotebookRunner.Run(notebook, Path.Combine(outFolder, Path.GetFileName(notebook)), profile, TimeSpan.FromMinutes(timeoutMinutes));
     Console.WriteLine(run.Succeeded ? $"  {Path.GetFileName(notebook),-28} ok      {run.Duration.TotalSeconds,8:F1} s  -> {run.Output}" : run.Describe());
+    if (File.Exists(run.Output))   // a page of a failed run shows its errors too
+        Console.WriteLine($"  {"",-28} page                 -> {NotebookHtmlExporter.Export(run.Output, $"{profile} profile, executed {DateTime.Now:yyyy-MM-dd HH:mm}")}");
     if (!run.Succeeded) failures++;
 }
 Console.WriteLine($"{selected.Count - failures} of {selected.Count} notebooks ran without errors in {total.Elapsed.TotalMinutes:F1} min (profile {profile}).");
