@@ -2,7 +2,7 @@ using SoftDiffusion.Sampling;
 
 namespace SoftDiffusion.Experiments;
 
-/// <summary>The three samplers of the workbook (docs/method.md §4), by name, for sweeps and cached scores.</summary>
+/// <summary>The samplers of the workbook (docs/method.md §4), by name, for sweeps and cached scores.</summary>
 public enum SamplerKind
 {
     /// <summary>Algorithm 1: x_{t-dt} = C_{t-dt} x0_hat + sigma_{t-dt} eta.</summary>

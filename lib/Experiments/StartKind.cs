@@ -1,6 +1,6 @@
 namespace SoftDiffusion.Experiments;
 
-/// <summary>Where the samplers' x_1 ~ p_1 comes from (Soft Diffusion, Section 3.5 leaves p_1 open) [choice].</summary>
+/// <summary>Where the samplers' x_1 ~ p_1 comes from (the paper leaves p_1 open, docs/method.md §5) [choice].</summary>
 public enum StartKind
 {
     /// <summary>The recipe's fitted p_1: a full-covariance DCT-Gaussian for blur, N(0, sigma_1^2 I) otherwise.</summary>

@@ -56,7 +56,7 @@ public sealed class FashionScorerTests : IDisposable
         Assert.Equal(2, Directory.GetFiles(Path.Combine(root, "scores"), "*.json").Length);   // the Momentum and the Naive score
         using var features = FashionScorer.CachedFeatures(training.Model.ScoresFolder, otherSampler);      // kept for paired comparisons
         Assert.Equal([8L, 128], features.shape);
-        Assert.InRange(first.Fid, first.FidLow, first.FidHigh);
+        Assert.True(first.FidLow < first.FidHigh);   // 8 samples: the percentile interval need not contain the (biased) estimate
         Assert.True(first.SingularCovariance, "8 samples of 128-d features: flagged");
     }
 

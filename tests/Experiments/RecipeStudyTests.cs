@@ -40,3 +40,38 @@ public sealed class RecipeStudyTests
         Assert.Contains("baseline", e.Message);
     }
 }
+
+public sealed class StudyResultTests
+{
+    [Fact]
+    public void TheCommittedStudyReadsBackWithItsBaselineFirstAndPairedDifferences()
+    {
+        var study = StudyResult.Load(Path.Combine(SoftDiffusion.Workbook.ProjectPaths.Root, "docs", "recipe-study.json"));
+        Assert.Equal(RecipeStudy.Baseline.Name, study[0].Arm);
+        Assert.Null(study[0].DifferenceToBaseline);
+        foreach (var r in study)
+        {
+            var arm = RecipeStudy.Find(r.Arm);
+            Assert.Equal((arm.Steps, arm.Training.BatchSize), (r.Steps, r.BatchSize));
+            Assert.Equal(arm.Steps, r.Score.TrainingSteps);
+            Assert.True(r.Score.Samples >= 2000, $"{r.Arm}: conclusions need at least 2,000 samples, got {r.Score.Samples}");
+            Assert.InRange(r.Score.Fid, r.Score.FidLow, r.Score.FidHigh);
+            if (r.DifferenceToBaseline is { } d)
+            {
+                Assert.Equal(r.Score.Fid - study[0].Score.Fid, d.Estimate, 6);   // the paired estimate is the difference of the two FIDs
+                Assert.True(d.Low <= d.Estimate && d.Estimate <= d.High);
+            }
+        }
+    }
+
+    [Fact]
+    public void ResultsRoundTrip()
+    {
+        var score = new SampleScore("blur", 800, SamplerKind.Momentum, 50, 2000, 0, 220.5, 57.0, 4.1, "features", "reference", false, 460, 216.0, 226.0);
+        var results = new[] { new StudyResult("noise-0.1", "change", 800, 64, 1289.5, score, new SoftDiffusion.Evaluation.FidInterval(-19.9, -24.4, -15.4, 0.95, 200)) };
+        string path = Path.Combine(Path.GetTempPath(), $"study-{Guid.NewGuid():N}.json");
+        StudyResult.Save(path, results);
+        Assert.Equal(results, StudyResult.Load(path));
+        File.Delete(path);
+    }
+}
