@@ -65,12 +65,12 @@ public sealed record Profile(
     /// steps with the learning rate decayed to 0 by a cosine over the run (an hour or more per run on one core; the
     /// trained models ship in data/models, so notebooks 05-07 need not train), a grid of 64 samples every 1,000 steps
     /// with a 100-step sampler; ablations of 400 steps each; scores of 2,000 samples (FID with a bootstrap interval),
-    /// FID against NFE at 10, 20, 50, 100 and 200, samplers compared at 100.</summary>
+    /// FID against NFE at 10, 20, 50, 100 and 200, samplers compared at 50.</summary>
     public static Profile Cpu { get; } = new(ProfileName.Cpu, ImagesShown: 64, ImagesForStatistics: 10_000,
         Network: UNetConfig.Cpu(1),
         Training: TrainingOptions.Cpu with { DecaySteps = CpuTrainingSteps },
         TrainingSteps: CpuTrainingSteps, TrainingImages: null, SampleEvery: 1000, SamplerSteps: 100,
-        AblationSteps: 400, EvaluationSamples: 2000, NfeSweep: [10, 20, 50, 100, 200], ComparisonNfe: 100);
+        AblationSteps: 400, EvaluationSamples: 2000, NfeSweep: [10, 20, 50, 100, 200], ComparisonNfe: 50);
 
     /// <summary>CelebA-64 at the paper's scale: the NCSN++-size U-Net, batch 128, score_sde's 1.3 M CelebA
     /// iterations (the paper does not state its own), a 300-step sampler (Figure 3's best NFE); 50,000 samples per

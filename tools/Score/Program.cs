@@ -4,15 +4,16 @@ using SoftDiffusion.Workbook;
 
 // Scores a trained Fashion-MNIST run with the project's classifier features: FID with its 95% bootstrap interval (both
 // sample sets resampled) and KID, cached in the run's scores/ folder with the generated features. Usage:
-//   dotnet run -c Release --project tools/Score -- (--arm NAME | [--profile cpu] [--recipe NAME] --run DIR)
+//   dotnet run -c Release --project tools/Score -- (--arm NAME | [--profile cpu] [--recipe NAME] --run DIR | --model FILE)
 //       [--sampler naive|momentum|softddim|edmheun] [--nfe N] [--samples N] [--seed N] [--start fitted|trainingimages]
 //       [--export DIR]
 // --export writes the sample set instead of scoring it: DIR/png/000000.png ... and DIR/samples.npz (uint8 [N, 28, 28]),
 // for pytorch-fid or clean-fid; the samples are those a score with the same options reads (same seeds).
-// Default: Momentum, NFE 100, 2,000 samples, seed 0, the recipe's fitted p_1.
+// --model scores a model file (tools/Train --export, data/models/*.sdm); its scores are cached in runs/shipped-<name>/scores,
+// where the notebooks look for them. Default: Momentum, NFE 100, 2,000 samples, seed 0, the recipe's fitted p_1.
 //   dotnet run -c Release --project tools/Score -- --collect-study [--sampler S] [--nfe N] [--samples N]
 // gathers the cached scores of every runs/study-<arm> into docs/recipe-study.json and its final grids into docs/study/.
-string usage = "Usage: (--arm NAME | [--profile P] [--recipe NAME] --run DIR) [--sampler naive|momentum|softddim] [--nfe N] " +
+string usage = "Usage: (--arm NAME | [--profile P] [--recipe NAME] --run DIR | --model FILE) [--sampler naive|momentum|softddim] [--nfe N] " +
     "[--samples N] [--seed N] [--start fitted|trainingimages]";
 var profile = Profile.Cpu;
 var recipe = TrainingRecipe.Blur;
@@ -24,6 +25,7 @@ int nfe = 100, samples = 2000;
 long seed = 0;
 bool collect = false;
 string? exportFolder = null;
+string? modelFile = null;
 for (int i = 0; i < args.Length; i++)
 {
     string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. {usage}");
@@ -43,6 +45,7 @@ for (int i = 0; i < args.Length; i++)
         case "--seed": seed = long.Parse(Value()); break;
         case "--collect-study": collect = true; break;
         case "--export": exportFolder = Path.GetFullPath(Value()); break;
+        case "--model": modelFile = Path.GetFullPath(Value()); break;
         default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. {usage}"); return 64;
     }
 }
@@ -56,6 +59,13 @@ if (arm is not null)
     profile = profile with { Network = arm.Network, Training = arm.Training };
     recipe = arm.Recipe;
     runDirectory ??= Path.Combine(ProjectPaths.Runs, $"study-{arm.Name}");
+}
+if (modelFile is not null)
+{
+    Workbook.Init(profile);
+    string name = Path.GetFileNameWithoutExtension(modelFile);
+    using var shipped = ShippedModel.Load(modelFile, Path.Combine(ProjectPaths.Runs, $"shipped-{name}", "scores"));
+    return Run(shipped, Path.GetFileName(modelFile));
 }
 if (runDirectory is null || !Directory.Exists(runDirectory))
 {
@@ -72,20 +82,26 @@ if (!training.Resumed)
     return 66;
 }
 using var model = training.Model;
-if (exportFolder is not null)
+return Run(model, Path.GetFileName(runDirectory));
+
+// Exports or scores the samples of a model, printing one line.
+int Run(TrainedModel model, string label)
 {
-    using var images = ExportedSamples(model, sampler, nfe, samples, seed, start);
-    SampleExport.WritePngs(Path.Combine(exportFolder, "png"), images);
-    SampleExport.WriteNpz(Path.Combine(exportFolder, "samples.npz"), images);
-    Console.WriteLine($"Wrote {samples} samples ({sampler}, NFE {nfe}, seed {seed}, step {model.Step}) to {exportFolder}/png and {exportFolder}/samples.npz.");
+    if (exportFolder is not null)
+    {
+        using var images = ExportedSamples(model, sampler, nfe, samples, seed, start);
+        SampleExport.WritePngs(Path.Combine(exportFolder, "png"), images);
+        SampleExport.WriteNpz(Path.Combine(exportFolder, "samples.npz"), images);
+        Console.WriteLine($"Wrote {samples} samples ({sampler}, NFE {nfe}, seed {seed}, step {model.Step}) to {exportFolder}/png and {exportFolder}/samples.npz.");
+        return 0;
+    }
+    using var scorer = new FashionScorer();
+    var score = scorer.Score(model, sampler, nfe, samples, seed, start);
+    Console.WriteLine($"{label} step {score.TrainingSteps}: {score.Sampler}, NFE {score.Nfe}, n = {score.Samples}, seed {score.Seed}, " +
+        $"start {score.Start}: FID {score.Fid:F2} [{score.FidLow:F2}, {score.FidHigh:F2}] (95% bootstrap), KID x 1000 {1000 * score.KidMean:F2} +- {1000 * score.KidStandardDeviation:F2}, " +
+        $"{score.Extractor}; sampling {score.SamplingSeconds:F0} s");
     return 0;
 }
-using var scorer = new FashionScorer();
-var score = scorer.Score(model, sampler, nfe, samples, seed, start);
-Console.WriteLine($"{Path.GetFileName(runDirectory)} step {score.TrainingSteps}: {score.Sampler}, NFE {score.Nfe}, n = {score.Samples}, seed {score.Seed}, " +
-    $"start {score.Start}: FID {score.Fid:F2} [{score.FidLow:F2}, {score.FidHigh:F2}] (95% bootstrap), KID x 1000 {1000 * score.KidMean:F2} +- {1000 * score.KidStandardDeviation:F2}, " +
-    $"{score.Extractor}; sampling {score.SamplingSeconds:F0} s");
-return 0;
 
 // Samples 0 .. count - 1 in batches of 250, on the CPU.
 static TorchSharp.torch.Tensor ExportedSamples(TrainedModel model, SamplerKind sampler, int nfe, int count, long seed, StartKind start)
