@@ -1,0 +1,40 @@
+using System.Security.Cryptography;
+using SoftDiffusion.Experiments;
+using SoftDiffusion.Sampling;
+using SoftDiffusion.Workbook;
+
+namespace SoftDiffusion.Tests.Experiments;
+
+/// <summary>The trained models committed in data/models: each loads (its checksum verified), is the cpu profile's
+/// network and recipe, samples finite images in range, and is listed with its SHA-256 in data/README.md.</summary>
+public sealed class ShippedModelFilesTests
+{
+    public static TheoryData<string> Recipes => new(TrainingRecipe.Blur.Name, TrainingRecipe.Identity.Name);
+
+    [Theory]
+    [MemberData(nameof(Recipes))]
+    public void TheShippedModelLoadsIsTheCpuRecipeAndSamples(string name)
+    {
+        var recipe = TrainingRecipe.All.Single(r => r.Name == name);
+        string path = TrainedModels.ShippedPath(Profile.Cpu, recipe);
+        Assert.True(File.Exists(path), $"{path} is missing: notebooks 05-07 load it in the cpu profile");
+        Assert.True(TrainedModels.UsesShipped(Profile.Cpu, recipe) || Environment.GetEnvironmentVariable(TrainedModels.RetrainVariable) == "1");
+
+        using var model = ShippedModel.Load(path, Path.Combine(Path.GetTempPath(), $"shipped-scores-{Guid.NewGuid():N}"));
+        Assert.Equal(recipe, model.Recipe);
+        Assert.Equal(Profile.Cpu.Network, model.Network.Config);
+        Assert.Equal(Profile.Cpu.TrainingSteps, model.Step);
+        // 20 network evaluations: enough for EDM's Heun sampler to bring C_t = I from sigma = 50 into the data's range.
+        using var result = model.Generate(Samplers.Create(recipe == TrainingRecipe.Identity ? SamplerKind.EdmHeun : SamplerKind.Momentum), 4, 20, seed: 3);
+        Assert.Equal([4L, 1, 28, 28], result.X.shape);
+        Assert.True(result.X.isfinite().all().item<bool>());
+        // Data lie in [-1, 1]; x_1 starts at noise scale 0.1 (blur) or 50 (C_t = I). A model that denoises lands near the
+        // data's range (seen: max |x| 4.9 for C_t = I at 20 evaluations); one that does not stays at ~50.
+        Assert.InRange(result.X.abs().max().item<float>(), 0, 10);
+        Assert.InRange(result.X.mean().item<float>(), -1, 1);
+
+        string readme = File.ReadAllText(Path.Combine(ProjectPaths.Data, "README.md"));
+        string sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        Assert.Contains($"{sha}  {Path.GetFileName(path)}", readme);
+    }
+}
