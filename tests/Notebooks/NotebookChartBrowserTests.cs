@@ -62,6 +62,24 @@ public class NotebookChartBrowserTests(ITestOutputHelper output)
         Assert.Contains(old.Errors, e => e.Contains("Plotly is not defined", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void EveryKindOfChartDrawsWithPlotlyJsFromTheSession()
+    {
+        Series[] curves = [new("blur", [10.0, 20, 50, 100], [233.8, 224.6, 222.7, 213.5]), new("identity", [10.0, 20, 50, 100], [1126, double.NaN, 991.5, 526.5])];
+        string[] charts =
+        [
+            ChartHtml.Render(Charts.Lines(curves, "log-log with a NaN", "NFE", "FID", logX: true, logY: true, markers: true)),
+            ChartHtml.Render(Charts.Columns([("Naive", 176.8), ("Momentum", 213.5)], "columns", "sampler", "FID")),
+            ChartHtml.Render(Charts.Histogram(Enumerable.Range(0, 10_000).Select(i => Math.Sin(i)), "histogram", "value")),
+            ChartHtml.Render(Charts.Heatmap([[0.0, 1], [1, 0]], "heat map", "j", "i")),
+        ];
+        var rendered = HeadlessChromium.Render(Write("every-kind", Wrap(PlotlyJs.SessionHtml() + string.Concat(charts))));
+        Assert.Empty(rendered.Errors);
+        var drawn = HeadlessChromium.Charts(rendered.Dom);
+        Assert.Equal(charts.Length, drawn.Count);
+        Assert.All(drawn, c => Assert.True(c.Drawn, $"Chart {c.Id} has no plot (no class=\"main-svg\")."));
+    }
+
     void AssertEveryChartDraws(string notebook, string kind, IReadOnlyList<NotebookOutput> outputs, string html, string? page = null)
     {
         int expected = outputs.Count(o => o.IsChart);
