@@ -167,6 +167,8 @@ public sealed class FashionClassifierFeatures : Module<Tensor, Tensor>, IFeature
     {
         if (images.dim() != 4 || images.shape[1] != 1 || images.shape[2] != ImageSize || images.shape[3] != ImageSize)
             throw new ArgumentException($"Expected images [N, 1, 28, 28], got shape [{string.Join(", ", images.shape)}].", nameof(images));
+        if (images.dtype != ScalarType.Float32)
+            throw new ArgumentException($"Expected images of float32 in [-1, 1], got {images.dtype} (convert with .to(float32); bytes 0..255 also / 127.5 - 1).", nameof(images));
         if (labels is not null && (labels.dim() != 1 || labels.shape[0] != images.shape[0] || labels.dtype != ScalarType.Int64))
             throw new ArgumentException(
                 $"Expected labels [{images.shape[0]}] of int64, got shape [{string.Join(", ", labels.shape)}] of {labels.dtype}.", nameof(labels));

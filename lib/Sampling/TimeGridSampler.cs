@@ -71,6 +71,8 @@ public abstract class TimeGridSampler : ISampler
             throw new ArgumentOutOfRangeException(nameof(steps), steps, "Expected at least one step (N >= 1).");
         if (x1.dim() != 4)
             throw new ArgumentException($"Expected x_1 of shape [B, C, H, W]; got [{string.Join(", ", x1.shape)}].", nameof(x1));
+        if (!x1.is_floating_point())
+            throw new ArgumentException($"Expected x_1 of a floating-point dtype (float32 or float64), received {x1.dtype}.", nameof(x1));
         if (noise.Count != x1.shape[0])
             throw new ArgumentException($"Expected one noise generator per sample ({x1.shape[0]}); got {noise.Count}.", nameof(noise));
     }

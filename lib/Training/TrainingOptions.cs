@@ -2,7 +2,7 @@ namespace SoftDiffusion.Training;
 
 /// <summary>
 /// Optimisation settings of the trainer. The paper does not state them; the defaults are the project's choice
-/// (method.md §5, the common NCSN++/DDPM++ recipe). [choice]
+/// (docs/method.md §10.5, the common NCSN++/DDPM++ recipe). [choice]
 /// </summary>
 /// <param name="LearningRate">Adam's peak learning rate, reached after the warm-up.</param>
 /// <param name="WarmupSteps">Steps of linear warm-up from 0 to <paramref name="LearningRate"/> (5000 at paper scale; a few hundred on a CPU).</param>
@@ -21,6 +21,9 @@ namespace SoftDiffusion.Training;
 /// length, e.g. a tenth of it); 0 uses <paramref name="EmaDecay"/>.</param>
 /// <param name="NormaliseLossPerTime">Divide each per-sample loss by the running mean of the loss at its t
 /// (<see cref="TimeBinnedLossNormaliser"/>), so every t weighs alike in the gradient; false: the loss as it is.</param>
+/// <param name="CheckpointMinutes">Also write the checkpoint when this many minutes of wall time have passed since the
+/// last one (when training into a run directory), so a killed run loses at most this much work whatever the step
+/// time; 0: by steps only. Writing a checkpoint does not change the training, so runs stay exactly reproducible.</param>
 public sealed record TrainingOptions(
     double LearningRate = 2e-4,
     int WarmupSteps = 5000,
@@ -36,7 +39,8 @@ public sealed record TrainingOptions(
     int CheckpointEvery = 1000,
     long DecaySteps = 0,
     double EmaHalfLife = 0,
-    bool NormaliseLossPerTime = false)
+    bool NormaliseLossPerTime = false,
+    double CheckpointMinutes = 5)
 {
     /// <summary>The EMA decay d in use: from <see cref="EmaHalfLife"/> when it is set, else <see cref="EmaDecay"/>.</summary>
     public double EffectiveEmaDecay => EmaHalfLife > 0 ? Math.Pow(2, -1 / EmaHalfLife) : EmaDecay;
@@ -59,5 +63,7 @@ public sealed record TrainingOptions(
         if (DecaySteps < 0) throw new ArgumentException($"Expected decay steps >= 0, got {DecaySteps}.");
         if (EmaHalfLife < 0) throw new ArgumentException($"Expected an EMA half-life >= 0 updates, got {EmaHalfLife}.");
         if (CheckpointEvery < 0) throw new ArgumentException($"Expected CheckpointEvery >= 0, got {CheckpointEvery}.");
+        if (!(CheckpointMinutes >= 0) || double.IsInfinity(CheckpointMinutes))
+            throw new ArgumentException($"Expected CheckpointMinutes >= 0 (0: by steps only), got {CheckpointMinutes}.");
     }
 }

@@ -28,7 +28,6 @@ public sealed class ProfileTraining : IDisposable
 
     readonly UNet network;
     readonly string? ablationSnapshot;
-    Tensor? startImages;
 
     /// <summary>The profile whose numbers are used.</summary>
     public Profile Profile { get; }
@@ -69,6 +68,10 @@ public sealed class ProfileTraining : IDisposable
     /// <summary>The run's step when it was opened: 0 for a new run, the checkpoint's step on resume.</summary>
     public long StartStep { get; }
 
+    /// <summary>Why the run resumed from its previous checkpoint instead of the latest (also written to standard
+    /// error when the run is opened); null when the latest loaded or the run is new.</summary>
+    public string? ResumeWarning { get; private set; }
+
     /// <summary>Write a sample grid every this many steps (0: none during training).</summary>
     public int SampleEvery { get; }
 
@@ -97,7 +100,7 @@ public sealed class ProfileTraining : IDisposable
         network.to(device);
         Trainer = new Trainer(network, recipe.CreateDenoiser(network, Noise), recipe.CreateLoss(Corruption, Noise), data.Images, profile.Training, run);
         Denoiser = recipe.CreateDenoiser(Trainer.EmaNetwork, Noise);
-        if (Trainer.TryResume()) StartStep = Trainer.Step;
+        if (Trainer.TryResume(ReportResumeWarning)) StartStep = Trainer.Step;
         IsTemporary = temporary;
     }
 
@@ -216,16 +219,46 @@ public sealed class ProfileTraining : IDisposable
         $"Data: {Data.Description}",
         $"Run: {Run.Root} ({(Resumed ? $"resumed at step {StartStep}" : "new")}), {RemainingSteps} of {TotalSteps} steps to go");
 
-    /// <summary>Trains <paramref name="steps"/> more steps, writing a sample grid every <see cref="SampleEvery"/> steps.</summary>
+    /// <summary>Trains <paramref name="steps"/> more steps, writing a sample grid every <see cref="SampleEvery"/> steps.
+    /// When the cancellation token is cancelled (Ctrl-C in tools/Train, the kernel's interrupt in a notebook) training
+    /// stops at the next step boundary and the checkpoint of that step is written (<see cref="StoppedMessage"/> says how
+    /// to resume).</summary>
     /// <param name="steps">Updates to run.</param>
     /// <param name="onStep">Called after every update, before a due sample grid (e.g. <see cref="TrainingProgress.Report"/>).</param>
-    public void Train(long steps, Action<TrainingStepReport>? onStep = null) =>
-        Trainer.Train(steps, report =>
+    /// <param name="cancellation">Stops training early; the method then returns the steps done. Default (a token that
+    /// cannot be cancelled): the running notebook cell's token (<see cref="KernelCancellation.ForCurrentCell"/>), none
+    /// outside a notebook.</param>
+    /// <returns>The steps trained: <paramref name="steps"/>, or fewer when <paramref name="cancellation"/> stopped it.</returns>
+    /// <exception cref="OperationCanceledException">The notebook cell was interrupted (default token): thrown after the
+    /// checkpoint is written, with <see cref="StoppedMessage"/>, so the rest of the interrupted cell does not run.</exception>
+    public long Train(long steps, Action<TrainingStepReport>? onStep = null, CancellationToken cancellation = default)
+    {
+        var token = cancellation.CanBeCanceled ? cancellation : KernelCancellation.ForCurrentCell();
+        long done = Trainer.Train(steps, report =>
         {
             onStep?.Invoke(report);
             if (SampleEvery > 0 && report.Step % SampleEvery == 0) SaveSamples();
             if (ablationSnapshot is not null && report.Step == Profile.AblationSteps) WriteAblationSnapshot(ablationSnapshot);
-        });
+        }, token);
+        if (done < steps && !cancellation.CanBeCanceled)
+        {
+            Console.WriteLine(StoppedMessage());
+            throw new OperationCanceledException(StoppedMessage(), token);
+        }
+        return done;
+    }
+
+    /// <summary>What a run stopped on request says: where its checkpoint is and how to resume.</summary>
+    public string StoppedMessage() => IsTemporary
+        ? $"Stopped at step {Trainer.Step} on request. This smoke run's folder is temporary (deleted when the run is disposed): give a run folder to be able to resume."
+        : $"Stopped at step {Trainer.Step} on request; its checkpoint is {Run.LatestCheckpointPath}. Opening the same run folder again " +
+          $"resumes at step {Trainer.Step} (run the training cell again, or tools/Train with --run {Run.Root} and the same profile and recipe).";
+
+    void ReportResumeWarning(string message)
+    {
+        ResumeWarning = message;
+        Console.Error.WriteLine(message);
+    }
 
     // A main run passing the ablation budget is, at that step, exactly the ablation run of its recipe (same seeds and
     // data order; the learning rate is constant after the warm-up, so the budget does not change the first steps):
@@ -247,33 +280,16 @@ public sealed class ProfileTraining : IDisposable
         return ImageGrid.From(x.X, columns: (int)Math.Ceiling(Math.Sqrt(Profile.ImagesShown)));
     }
 
-    /// <summary>Draws samples k = firstIndex .. firstIndex + count - 1 with the EMA network: x_1 ~ p_1 and the
-    /// sampler's noise from per-sample generators (<see cref="PerSampleNoise"/>), so sample k is the same whatever
-    /// the batch it is drawn in, and the same for every sampler.</summary>
-    /// <param name="sampler">Naive, Momentum or Soft DDIM.</param>
-    /// <param name="count">Samples B.</param>
-    /// <param name="steps">Sampler steps N (NFE).</param>
-    /// <param name="seed">Seed of the per-sample generators.</param>
-    /// <param name="firstIndex">Index of the first sample.</param>
-    /// <param name="callback">Called after every sampler step (trajectories).</param>
-    /// <param name="start">Where x_1 comes from: the fitted <see cref="Start"/> or <see cref="TrainingImageStart"/> on the statistics images.</param>
-    /// <returns>The final x_0 and the last x0_hat [B, C, H, W], on the network's device.</returns>
-    public SamplerResult Generate(ISampler sampler, int count, int steps, long seed, long firstIndex = 0, Action<SamplerStep>? callback = null,
-        StartKind start = StartKind.Fitted)
-    {
-        using var noise = new PerSampleNoise(seed, count, firstIndex);
-        var device = network.parameters().First().device;
-        using var x1 = StartDistribution(start).Sample(noise, device: device);
-        Trainer.EmaNetwork.eval();
-        using var noGrad = no_grad();
-        return sampler.Sample(Denoiser, Corruption, Noise, x1, steps, noise, callback);
-    }
+    /// <summary>The EMA network at the current step with the run's C_t, sigma_t and p_1, for samplers and scores
+    /// (a view: it shares the run's network; disposing it frees only what it made itself).</summary>
+    public TrainedModel Model => new(Recipe, Corruption, Noise, Start, Trainer.EmaNetwork, Trainer.Step, Data.Label,
+        Path.Combine(Run.Root, "scores"), () => Data.StatisticsImages(Profile.ImagesForStatistics));
 
-    IStartDistribution StartDistribution(StartKind start)
+    /// <summary>Draws samples of the EMA network (see <see cref="TrainedModel.Generate"/>).</summary>
+    public SamplerResult Generate(ISampler sampler, int count, int steps, long seed, long firstIndex = 0, Action<SamplerStep>? callback = null)
     {
-        if (start == StartKind.Fitted) return Start;
-        startImages ??= Data.StatisticsImages(Profile.ImagesForStatistics);
-        return new TrainingImageStart(startImages, Corruption, Noise);
+        using var model = Model;
+        return model.Generate(sampler, count, steps, seed, firstIndex, callback);
     }
 
     /// <summary>Writes <see cref="Samples"/> to the run's samples/ folder under the current step; returns the path.</summary>
@@ -289,7 +305,6 @@ public sealed class ProfileTraining : IDisposable
         Trainer.Dispose();
         network.Dispose();
         (Start as IDisposable)?.Dispose();
-        startImages?.Dispose();
         Data.Dispose();
         if (IsTemporary && Directory.Exists(Run.Root)) Directory.Delete(Run.Root, recursive: true);
     }

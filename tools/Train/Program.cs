@@ -5,38 +5,56 @@ using SoftDiffusion.Workbook;
 // it when it holds a checkpoint, with a sample grid every N steps. The data is that of notebook 04: CelebA-64 in the
 // paper profile or when SOFT_DIFFUSION_CELEBA names a CelebA folder, else Fashion-MNIST. Usage:
 //   dotnet run -c Release --project tools/Train -- [--profile smoke|cpu|paper] [--recipe NAME] [--ablation] [--steps N]
-//       [--run DIR] [--sample-every N] [--arm NAME]
+//       [--run DIR] [--sample-every N] [--arm NAME] [--export FILE]
+// --export writes the EMA network with C_t and p_1 as a compact model file (ShippedModel) after training (--steps 0: now).
 // --arm trains an arm of the recipe study (RecipeStudy) for its budget into runs/study-<arm> (cpu scale, Fashion-MNIST).
 // Default: the run's remaining steps, into runs/<data>-<recipe>-<profile> (with --ablation: Fashion-MNIST for the
 // profile's ablation budget into runs/ablation-<recipe>-<profile>, as notebook 06; smoke: a temporary folder).
+// --checkpoint-every N / --checkpoint-minutes M override the profile's checkpoint interval (steps / wall time).
+// Ctrl-C or SIGTERM stops at the next step boundary and writes that step's checkpoint; running the same command again
+// resumes there. A second Ctrl-C stops at once.
 string recipes = string.Join("|", TrainingRecipe.All.Select(r => r.Name));
-string usage = $"Usage: --profile smoke|cpu|paper, --recipe {recipes}, --ablation, --steps N, --run DIR, --sample-every N, " +
-    $"--arm {string.Join("|", RecipeStudy.Arms.Select(a => a.Name))}";
+string usage = $"Usage: --profile smoke|cpu|paper, --recipe {recipes}, --ablation, --steps N, --run DIR, --sample-every N, --export FILE, " +
+    $"--checkpoint-every N, --checkpoint-minutes M, --arm {string.Join("|", RecipeStudy.Arms.Select(a => a.Name))}";
 var profile = Profile.Cpu;
 var recipe = TrainingRecipe.Blur;
 bool ablation = false;
 long? steps = null;
 string? runDirectory = null;
 int? sampleEvery = null;
+int? checkpointEvery = null;
+double? checkpointMinutes = null;
 StudyArm? arm = null;
-for (int i = 0; i < args.Length; i++)
+string? export = null;
+try
 {
-    string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. {usage}");
-    switch (args[i])
+    for (int i = 0; i < args.Length; i++)
     {
-        case "--profile": profile = Profile.Parse(Value()); break;
-        case "--recipe":
-            string name = Value();
-            recipe = TrainingRecipe.All.FirstOrDefault(r => r.Name == name)
-                ?? throw new ArgumentException($"Unknown recipe '{name}'. {usage}");
-            break;
-        case "--ablation": ablation = true; break;
-        case "--steps": steps = long.Parse(Value()); break;
-        case "--run": runDirectory = Path.GetFullPath(Value()); break;
-        case "--sample-every": sampleEvery = int.Parse(Value()); break;
-        case "--arm": arm = RecipeStudy.Find(Value()); break;
-        default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. {usage}"); return 64;
+        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. {usage}");
+        switch (args[i])
+        {
+            case "--profile": profile = Profile.Parse(Value()); break;
+            case "--recipe":
+                string name = Value();
+                recipe = TrainingRecipe.All.FirstOrDefault(r => r.Name == name)
+                    ?? throw new ArgumentException($"Unknown recipe '{name}'. {usage}");
+                break;
+            case "--ablation": ablation = true; break;
+            case "--steps": steps = long.Parse(Value()); break;
+            case "--run": runDirectory = Path.GetFullPath(Value()); break;
+            case "--sample-every": sampleEvery = int.Parse(Value()); break;
+            case "--checkpoint-every": checkpointEvery = int.Parse(Value()); break;
+            case "--checkpoint-minutes": checkpointMinutes = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
+            case "--arm": arm = RecipeStudy.Find(Value()); break;
+            case "--export": export = Path.GetFullPath(Value()); break;
+            default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. {usage}"); return 64;
+        }
     }
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine(e is ArgumentException ? e.Message : $"A numeric argument is not a number ({e.Message}). {usage}");
+    return 64;
 }
 
 if (arm is not null)
@@ -45,7 +63,13 @@ if (arm is not null)
     recipe = arm.Recipe;
     runDirectory ??= Path.Combine(ProjectPaths.Runs, $"study-{arm.Name}");
 }
+profile = profile with { Training = profile.Training with
+{
+    CheckpointEvery = checkpointEvery ?? profile.Training.CheckpointEvery,
+    CheckpointMinutes = checkpointMinutes ?? profile.Training.CheckpointMinutes,
+} };
 Workbook.Init(profile);
+using var stop = new StopSignals();
 var preparation = new PreparationLine();
 using var training = arm is not null
     ? ProfileTraining.Open(profile, runDirectory, TrainingSet.LoadFashionMnist(profile), sampleEvery: 0, recipe: recipe, totalSteps: arm.Steps)
@@ -57,8 +81,20 @@ if (preparation.Reported) Console.WriteLine();
 Console.WriteLine(training.Describe());
 long toTrain = steps ?? training.RemainingSteps;
 var progress = new TrainingProgress(training.Trainer.Step, training.Trainer.Step + toTrain);
-training.Train(toTrain, progress.Report);
+long trained = training.Train(toTrain, progress.Report, stop.Token);
 progress.Finish();
+if (trained < toTrain)
+{
+    Console.WriteLine(training.StoppedMessage());
+    if (!training.IsTemporary) Console.WriteLine($"Resume with: dotnet run -c Release --project tools/Train -- {string.Join(" ", args)}");
+    return stop.ExitCode;
+}
+if (export is not null)
+{
+    using var model = training.Model;
+    ShippedModel.Save(export, model, training.Data.ImageShape);
+    Console.WriteLine($"Model of step {model.Step} written to {export} ({new FileInfo(export).Length / 1024} KiB).");
+}
 string samples = training.SaveSamples();
 Console.WriteLine($"Step {training.Trainer.Step}: {progress.Current?.ImagesPerSecond:F1} images/s over this session; " +
     (training.IsTemporary ? "a smoke run's folder is temporary and deleted now (pass --run DIR to keep it)" : $"samples written to {samples}"));
