@@ -58,7 +58,7 @@ public sealed class FashionScorer : IDisposable
     /// <summary>The features of the 10k reference images [10000, D] (for paired comparisons).</summary>
     public Tensor ReferenceFeatures => referenceFeatures;
 
-    /// <summary>The cache file of a score in <paramref name="run"/>'s folder; the generated features sit beside it
+    /// <summary>The cache file of a score in <paramref name="scoresFolder"/>; the generated features sit beside it
     /// with the extension .features.</summary>
     public static string CachePath(string scoresFolder, SamplerKind sampler, int nfe, int samples, long seed, long step, StartKind start = StartKind.Fitted) =>
         Path.Combine(scoresFolder,

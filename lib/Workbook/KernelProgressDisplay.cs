@@ -5,7 +5,7 @@ namespace SoftDiffusion.Workbook;
 
 /// <summary>
 /// Two outputs of the running notebook cell updated in place through the kernel: the progress line and the loss
-/// chart. The only user of Microsoft.DotNet.Interactive's kernel types, created only inside a host
+/// chart. Like <see cref="KernelCancellation"/>, it uses Microsoft.DotNet.Interactive's kernel types and is created only inside a host
 /// (<see cref="NotebookFormatters.InHost"/>), which supplies that assembly at run time.
 /// </summary>
 sealed class KernelProgressDisplay : IProgressView
