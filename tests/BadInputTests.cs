@@ -3,12 +3,12 @@ using SoftDiffusion.Corruptions;
 using SoftDiffusion.Data;
 using SoftDiffusion.Evaluation;
 using SoftDiffusion.Experiments;
+using SoftDiffusion.Losses;
 using SoftDiffusion.Models;
 using SoftDiffusion.Sampling;
 using SoftDiffusion.Schedules;
 using SoftDiffusion.Tests.Training;
 using SoftDiffusion.Training;
-using SoftDiffusion.Workbook;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests;

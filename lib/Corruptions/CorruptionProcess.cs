@@ -1,4 +1,3 @@
-using SoftDiffusion.Sampling;
 using SoftDiffusion.Schedules;
 using static TorchSharp.torch;
 

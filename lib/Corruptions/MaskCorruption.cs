@@ -1,5 +1,4 @@
 using SoftDiffusion.Schedules;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Corruptions;

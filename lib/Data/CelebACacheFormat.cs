@@ -1,5 +1,5 @@
 using System.Text;
-using SoftDiffusion.Workbook;
+using SoftDiffusion.Runtime;
 
 namespace SoftDiffusion.Data;
 

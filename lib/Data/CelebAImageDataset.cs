@@ -1,5 +1,4 @@
 using SoftDiffusion.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Data;

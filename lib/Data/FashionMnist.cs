@@ -1,4 +1,4 @@
-using SoftDiffusion.Workbook;
+using SoftDiffusion.Runtime;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Data;

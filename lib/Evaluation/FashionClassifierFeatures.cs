@@ -1,7 +1,7 @@
-using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
+using TorchSharp;
 using static TorchSharp.torch.nn;
+using static TorchSharp.torch;
 
 namespace SoftDiffusion.Evaluation;
 

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Evaluation;
@@ -36,31 +35,28 @@ public sealed class FidEvaluator
     /// <param name="generatedBatches">Image batches [B, C, H, W] in [-1, 1]; tensors the enumerator creates are disposed after use.</param>
     public FidEvaluation Evaluate(IEnumerable<Tensor> generatedBatches)
     {
-        var kept = new List<Tensor>();
-        using var generated = new FidStatistics(extractor.Dimension);
-        try
-        {
-            ForEachFeatureBatch(extractor, generatedBatches, options.BatchSize, features =>
-            {
-                generated.Add(features);
-                if (options.ComputeKid) kept.Add(features.cpu().DetachFromDisposeScope());
-            });
-            var frechet = FrechetDistance.Compute(generated, reference);
-            var kid = options.ComputeKid ? Kid(kept) : null;
-            return new FidEvaluation(frechet.Value, kid?.Mean, kid?.StandardDeviation, generated.Count, reference.Count,
-                extractor.Name, frechet.SingularCovariance, frechet);
-        }
-        finally
-        {
-            foreach (var t in kept) t.Dispose();
-        }
+        using var features = Features(extractor, generatedBatches, options.BatchSize);
+        return EvaluateFeatures(features);
     }
 
-    KernelInceptionDistanceResult Kid(List<Tensor> generatedFeatures)
+    /// <summary>Scores generated images given by their features [N, D] (from this evaluator's extractor).</summary>
+    public FidEvaluation EvaluateFeatures(Tensor features)
+    {
+        if (features.dim() != 2 || features.shape[1] != extractor.Dimension)
+            throw new ArgumentException($"Expected features [N, {extractor.Dimension}] of '{extractor.Name}', got [{string.Join(", ", features.shape)}].", nameof(features));
+        using var generated = new FidStatistics(extractor.Dimension);
+        generated.Add(features);
+        var frechet = FrechetDistance.Compute(generated, reference);
+        var kid = options.ComputeKid ? Kid(features) : null;
+        return new FidEvaluation(frechet.Value, kid?.Mean, kid?.StandardDeviation, generated.Count, reference.Count,
+            extractor.Name, frechet.SingularCovariance, frechet);
+    }
+
+    KernelInceptionDistanceResult Kid(Tensor generatedFeatures)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(unchecked((ulong)options.KidSeed));
-        return KernelInceptionDistance.Compute(cat(generatedFeatures, 0), referenceFeatures!.cpu(), options.Kid ?? new KernelInceptionDistanceOptions(), generator);
+        return KernelInceptionDistance.Compute(generatedFeatures.cpu(), referenceFeatures!.cpu(), options.Kid ?? new KernelInceptionDistanceOptions(), generator);
     }
 
     /// <summary>Feature statistics of a stream of images (e.g. the reference set), on the CPU.</summary>

@@ -1,6 +1,6 @@
 using TorchSharp.PyBridge;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static TorchSharp.torch;
 
 namespace SoftDiffusion.Evaluation;
 

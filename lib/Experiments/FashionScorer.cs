@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using SoftDiffusion.Data;
 using SoftDiffusion.Evaluation;
+using SoftDiffusion.Runtime;
 using SoftDiffusion.Training;
-using SoftDiffusion.Workbook;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Experiments;
@@ -91,14 +91,12 @@ public sealed class FashionScorer : IDisposable
             }
             double seconds = clock.Elapsed.TotalSeconds;
             using var features = FidEvaluator.Features(extractor, generated, batchSize: 500);
-            var evaluation = Evaluate(generated);
+            var evaluation = Evaluator(samples).EvaluateFeatures(features);
             var interval = FidBootstrap.Interval(features, referenceFeatures, BootstrapResamples);
             var score = new SampleScore(model.Recipe.Name, model.Step, sampler, nfe, samples, seed, evaluation.Fid,
                 evaluation.KidMean, evaluation.KidStandardDeviation, evaluation.ExtractorName, ReferenceName,
                 evaluation.SingularCovariance, seconds, interval.Low, interval.High, start);
-            Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
-            AtomicFile.Write(FeaturesPath(cache), stream => WriteFeatures(stream, features));
-            AtomicFile.Write(cache, stream => JsonSerializer.Serialize(stream, score, Json));
+            WriteCached(cache, score, features);
             return score;
         }
         finally
@@ -120,6 +118,15 @@ public sealed class FashionScorer : IDisposable
         return tensor(values, [rows, columns]);
     }
 
+    /// <summary>Writes a score and its generated features [N, D] to the cache file <paramref name="cache"/> (a
+    /// <see cref="CachePath"/>), the features first, each file atomically.</summary>
+    internal static void WriteCached(string cache, SampleScore score, Tensor features)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
+        AtomicFile.Write(FeaturesPath(cache), stream => WriteFeatures(stream, features));
+        AtomicFile.Write(cache, stream => JsonSerializer.Serialize(stream, score, Json));
+    }
+
     // Rows and columns (int64), then the float32 values row by row.
     static void WriteFeatures(Stream stream, Tensor features)
     {
@@ -137,13 +144,11 @@ public sealed class FashionScorer : IDisposable
     static string FeaturesPath(string cache) => Path.ChangeExtension(cache, ".features");
 
     /// <summary>FID and KID of given images [N, 1, 28, 28] in [-1, 1] against the reference (e.g. training images, a floor).</summary>
-    public FidEvaluation Evaluate(IReadOnlyList<Tensor> imageBatches)
-    {
-        long count = imageBatches.Sum(b => b.shape[0]);
-        var options = new FidEvaluatorOptions(BatchSize: 500, ComputeKid: true,
-            Kid: new KernelInceptionDistanceOptions(SubsetCount: 100, SubsetSize: (int)Math.Min(1000, count)));
-        return new FidEvaluator(extractor, reference, options, referenceFeatures).Evaluate(imageBatches);
-    }
+    public FidEvaluation Evaluate(IReadOnlyList<Tensor> imageBatches) => Evaluator(imageBatches.Sum(b => b.shape[0])).Evaluate(imageBatches);
+
+    // KID subsets of at most 1,000 of the scored samples.
+    FidEvaluator Evaluator(long count) => new(extractor, reference, new FidEvaluatorOptions(BatchSize: 500, ComputeKid: true,
+        Kid: new KernelInceptionDistanceOptions(SubsetCount: 100, SubsetSize: (int)Math.Min(1000, count))), referenceFeatures);
 
     public void Dispose()
     {

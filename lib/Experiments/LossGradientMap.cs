@@ -1,5 +1,5 @@
+using SoftDiffusion.Losses;
 using SoftDiffusion.Models;
-using SoftDiffusion.Training;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Experiments;

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using SkiaSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Experiments;
@@ -33,7 +32,7 @@ public static class SampleExport
         for (int k = 0; k < n; k++)
         {
             string path = Path.Combine(folder, $"{k:D6}.png");
-            File.WriteAllBytes(path, EncodePng(bytes.AsSpan(k * h * w * c, h * w * c), w, h, c));
+            File.WriteAllBytes(path, PngFormat.Encode(bytes.AsSpan(k * h * w * c, h * w * c), w, h, c));
             paths.Add(path);
         }
         return paths;
@@ -64,21 +63,5 @@ public static class SampleExport
         header.AddRange([1, 0, (byte)(dict.Length & 0xFF), (byte)(dict.Length >> 8)]);
         header.AddRange(Encoding.ASCII.GetBytes(dict));
         return [.. header];
-    }
-
-    static byte[] EncodePng(ReadOnlySpan<byte> pixels, int width, int height, int channels)
-    {
-        var info = new SKImageInfo(width, height, channels == 1 ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Opaque);
-        using var bitmap = new SKBitmap(info);
-        var target = bitmap.GetPixelSpan();
-        if (channels == 1) pixels.CopyTo(target);
-        else
-            for (int i = 0; i < width * height; i++)
-            {
-                pixels.Slice(3 * i, 3).CopyTo(target.Slice(4 * i, 3));
-                target[4 * i + 3] = 255;
-            }
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
     }
 }

@@ -1,5 +1,4 @@
 using SoftDiffusion.Sampling;
-using SoftDiffusion.Workbook;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Experiments;

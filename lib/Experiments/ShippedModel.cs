@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using SoftDiffusion.Corruptions;
 using SoftDiffusion.Models;
 using SoftDiffusion.Schedules;
+using SoftDiffusion.Start;
 using SoftDiffusion.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -2,6 +2,7 @@ using SoftDiffusion.Corruptions;
 using SoftDiffusion.Models;
 using SoftDiffusion.Sampling;
 using SoftDiffusion.Schedules;
+using SoftDiffusion.Start;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Experiments;
@@ -9,7 +10,7 @@ namespace SoftDiffusion.Experiments;
 /// <summary>
 /// A trained denoiser with what its samplers need: the recipe's C_t, sigma_t and p_1, the EMA network and the
 /// denoiser built on it, the training step, and a folder for its cached scores. Made from a training run
-/// (<see cref="Workbook.ProfileTraining.Model"/>) or from a shipped weights file (<see cref="ShippedModel.Load"/>);
+/// (<see cref="ProfileTraining.Model"/>) or from a shipped weights file (<see cref="ShippedModel.Load"/>);
 /// notebooks 05-07 and the scorer sample through it whichever it is.
 /// </summary>
 public sealed class TrainedModel : IDisposable

@@ -1,7 +1,9 @@
 using SoftDiffusion.Corruptions;
+using SoftDiffusion.Losses;
 using SoftDiffusion.Models;
 using SoftDiffusion.Schedules;
-using SoftDiffusion.Training;
+using SoftDiffusion.Selection;
+using SoftDiffusion.Start;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Experiments;

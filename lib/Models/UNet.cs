@@ -1,8 +1,7 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.PyBridge;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static TorchSharp.torch;
 
 namespace SoftDiffusion.Models;
 

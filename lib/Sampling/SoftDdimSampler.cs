@@ -15,12 +15,16 @@ public sealed class SoftDdimSampler : TimeGridSampler
     readonly double nu;
 
     /// <summary>A Soft DDIM sampler; throws if nu is outside [0, 1].</summary>
-    public SoftDdimSampler(SoftDdimSamplerOptions? options = null)
+    /// <param name="nu">Stochasticity nu in [0, 1]: 0 = deterministic (DDIM-like), 1 = the DDPM-posterior noise level.</param>
+    public SoftDdimSampler(double nu = 0.0)
     {
-        nu = (options ?? new SoftDdimSamplerOptions()).Nu;
         if (!(nu >= 0 && nu <= 1))
-            throw new ArgumentOutOfRangeException(nameof(options), nu, "Expected nu in [0, 1].");
+            throw new ArgumentOutOfRangeException(nameof(nu), nu, "Expected nu in [0, 1].");
+        this.nu = nu;
     }
+
+    /// <summary>Stochasticity nu in [0, 1].</summary>
+    public double Nu => nu;
 
     /// <inheritdoc/>
     protected override Tensor Step(SamplerStep step, ICorruption corruption, PerSampleNoise noise)

@@ -5,7 +5,7 @@ namespace SoftDiffusion.Schedules;
 /// <summary>
 /// The blur width sigma_B(t) in pixels (Soft Diffusion, Section 3 and the level selection of Section 3.4):
 /// piecewise linear in t through L levels placed on the uniform grid t_i = i / (L - 1) ("interpolate linearly in t
-/// between the 32 levels", docs/method.md §6.1). Levels come from <see cref="ScheduleSelector"/> or
+/// between the 32 levels", docs/method.md §6.1). Levels come from the level selection (<c>Selection.ScheduleSelector</c>) or
 /// <see cref="LogSpaced"/> (the [paper] range 0.01 to 23 px at 64 x 64, scaled with H, [choice]).
 /// </summary>
 public sealed class BlurSchedule

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using TorchSharp;
+using SoftDiffusion.Losses;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

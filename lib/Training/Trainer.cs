@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using SoftDiffusion.Losses;
 using SoftDiffusion.Models;
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Training;

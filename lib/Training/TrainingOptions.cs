@@ -1,3 +1,5 @@
+using SoftDiffusion.Losses;
+
 namespace SoftDiffusion.Training;
 
 /// <summary>

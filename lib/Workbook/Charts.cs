@@ -1,6 +1,6 @@
-using Plotly.NET;
-using Plotly.NET.CSharp;
 using CSharpChart = Plotly.NET.CSharp.Chart;
+using Plotly.NET.CSharp;
+using Plotly.NET;
 
 namespace SoftDiffusion.Workbook;
 

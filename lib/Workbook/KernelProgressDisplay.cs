@@ -1,5 +1,5 @@
-using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
+using Microsoft.DotNet.Interactive;
 
 namespace SoftDiffusion.Workbook;
 

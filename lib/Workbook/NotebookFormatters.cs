@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
-using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
+using Microsoft.DotNet.Interactive;
 using Plotly.NET;
+using SoftDiffusion.Experiments;
 
 namespace SoftDiffusion.Workbook;
 

@@ -1,4 +1,5 @@
 using SoftDiffusion.Experiments;
+using SoftDiffusion.Runtime;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Workbook;
@@ -48,7 +49,7 @@ public static class TrainedModels
         }
         var training = ProfileTraining.Open(profile, device: device, recipe: recipe);
         Console.WriteLine(training.Describe());
-        TrainToEnd(training);
+        CellTraining.Train(training);
         var view = training.Model;
         return new TrainedModel(view.Recipe, view.Corruption, view.Noise, view.Start, view.Network, view.Step, view.DataLabel, view.ScoresFolder,
             () => training.Data.StatisticsImages(profile.ImagesForStatistics), training);
@@ -65,14 +66,5 @@ public static class TrainedModels
             string target = Path.Combine(cache, Path.GetFileName(file));
             if (!File.Exists(target)) File.Copy(file, target);
         }
-    }
-
-    /// <summary>Trains the run's remaining steps with a progress display (nothing when it is complete).</summary>
-    public static void TrainToEnd(ProfileTraining training)
-    {
-        if (training.RemainingSteps <= 0) return;
-        var progress = new TrainingProgress(training.Trainer.Step, training.TotalSteps);
-        training.Train(training.RemainingSteps, progress.Report);
-        progress.Finish();
     }
 }

@@ -60,6 +60,9 @@ public sealed class TrainingProgress
         if (Current is not null) view.Finish(Current, LossCurve);
     }
 
+    /// <summary>Steps reported so far (the steps trained in this session).</summary>
+    public int StepsTrained => steps.Count;
+
     /// <summary>The batch-mean loss against step, for every reported step.</summary>
     public Series LossCurve => new("loss", steps, losses);
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using SoftDiffusion.Experiments;
 using SoftDiffusion.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;

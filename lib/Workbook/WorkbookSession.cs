@@ -1,3 +1,4 @@
+using SoftDiffusion.Experiments;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Workbook;

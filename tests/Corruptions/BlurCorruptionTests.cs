@@ -1,6 +1,5 @@
 using SoftDiffusion.Corruptions;
 using SoftDiffusion.Schedules;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Corruptions;

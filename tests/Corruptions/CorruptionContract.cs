@@ -1,5 +1,4 @@
 using SoftDiffusion.Corruptions;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Corruptions;
@@ -102,9 +101,4 @@ public sealed class SquareMaskContractTests : CorruptionContract
 public sealed class IdentityContractTests : CorruptionContract
 {
     protected override ICorruption Create(long height, long width) => new IdentityCorruption();
-}
-
-public sealed class ScaledIdentityContractTests : CorruptionContract
-{
-    protected override ICorruption Create(long height, long width) => new ScaledIdentityCorruption(t => 1 - t * 0.5);
 }

@@ -1,5 +1,4 @@
 using SoftDiffusion.Corruptions;
-using SoftDiffusion.Sampling;
 using SoftDiffusion.Schedules;
 using static TorchSharp.torch;
 

@@ -32,7 +32,7 @@ sealed class SynchronousProgress(Action<int> report) : IProgress<int>
     public void Report(int value) => report(value);
 }
 
-[Collection(SoftDiffusion.Tests.Workbook.RunsFolderCollection.Name)]
+[Collection(SoftDiffusion.Tests.Experiments.RunsFolderCollection.Name)]
 public class CelebA64Tests(CelebAPreparedFixture prepared) : IClassFixture<CelebAPreparedFixture>
 {
     // JPEG at quality 100 with 4:4:4 chroma, plus the resize's rounding, moves colours by a few levels (measured: at
@@ -178,7 +178,7 @@ public class CelebA64Tests(CelebAPreparedFixture prepared) : IClassFixture<Celeb
     [Fact]
     public void DefaultCacheLivesUnderRuns()
     {
-        string expected = Path.Combine(SoftDiffusion.Workbook.ProjectPaths.Runs, "cache", "celeba64-valid.u8");
+        string expected = Path.Combine(SoftDiffusion.Runtime.ProjectPaths.Runs, "cache", "celeba64-valid.u8");
         Assert.Equal(expected, CelebACacheFormat.DefaultPath(CelebASplit.Valid));
     }
 

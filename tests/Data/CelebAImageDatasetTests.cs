@@ -1,9 +1,8 @@
 using SoftDiffusion.Data;
-using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Data;
 
-[Collection(SoftDiffusion.Tests.Workbook.RunsFolderCollection.Name)]
+[Collection(SoftDiffusion.Tests.Experiments.RunsFolderCollection.Name)]
 public class CelebAImageDatasetTests(CelebAPreparedFixture prepared) : IClassFixture<CelebAPreparedFixture>
 {
     static readonly long[] All = [0, 1, 2, 3, 4, 5, 6, 7];

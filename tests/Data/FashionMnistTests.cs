@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using SoftDiffusion.Data;
-using SoftDiffusion.Workbook;
+using SoftDiffusion.Runtime;
 
 namespace SoftDiffusion.Tests.Data;
 

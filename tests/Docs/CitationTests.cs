@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using SoftDiffusion.Workbook;
+using SoftDiffusion.Runtime;
 
 namespace SoftDiffusion.Tests.Docs;
 
@@ -90,7 +90,7 @@ public partial class CitationTests
     }
 
     [Fact]
-    public void The_method_document_has_numbered_sections_each_defined_once()
+    public void TheMethodDocumentHasNumberedSectionsEachDefinedOnce()
     {
         Assert.True(File.Exists(MethodPath), $"{MethodPath} is missing: the code cites it.");
         var sections = Sections();
@@ -103,7 +103,7 @@ public partial class CitationTests
     }
 
     [Fact]
-    public void Every_citation_of_the_method_document_names_an_existing_section()
+    public void EveryCitationOfTheMethodDocumentNamesAnExistingSection()
     {
         var sections = Sections().ToHashSet();
         var broken = new List<string>();
@@ -119,7 +119,7 @@ public partial class CitationTests
     }
 
     [Fact]
-    public void The_method_document_refers_only_to_its_own_sections()
+    public void TheMethodDocumentRefersOnlyToItsOwnSections()
     {
         var sections = Sections().ToHashSet();
         var broken = File.ReadLines(MethodPath)
@@ -132,7 +132,7 @@ public partial class CitationTests
     }
 
     [Fact]
-    public void Nothing_cites_notes_outside_the_repository()
+    public void NothingCitesNotesOutsideTheRepository()
     {
         var found = ScannedLines()
             .Where(l => PrivateNote().IsMatch(l.Text) || BareMethodNote().IsMatch(l.Text))
@@ -151,7 +151,7 @@ public partial class CitationTests
     [InlineData("docs/method.md §11.3, runs", new[] { "11.3" })]
     [InlineData("see [docs/method.md](docs/method.md) for the method", new string[0])]
     [InlineData("Soft Diffusion, Section 3.4", new string[0])]
-    public void Citations_are_read_with_every_section_they_name(string line, string[] expected) =>
+    public void CitationsAreReadWithEverySectionTheyName(string line, string[] expected) =>
         Assert.Equal(expected, CitedSections(line).ToArray());
 
     [Theory]
@@ -161,6 +161,6 @@ public partial class CitationTests
     [InlineData("the noise level (method.md: the paper uses 0.05 to 0.1)", true)]
     [InlineData("(docs/method.md §10.1: readings of the paper)", false)]
     [InlineData("[docs/method.md](docs/method.md)", false)]
-    public void Notes_outside_the_repository_are_recognised(string line, bool cited) =>
+    public void NotesOutsideTheRepositoryAreRecognised(string line, bool cited) =>
         Assert.Equal(cited, PrivateNote().IsMatch(line) || BareMethodNote().IsMatch(line));
 }

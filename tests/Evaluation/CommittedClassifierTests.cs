@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using SoftDiffusion.Data;
 using SoftDiffusion.Evaluation;
-using SoftDiffusion.Workbook;
+using SoftDiffusion.Runtime;
 
 namespace SoftDiffusion.Tests.Evaluation;
 

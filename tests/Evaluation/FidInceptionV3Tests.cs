@@ -1,5 +1,4 @@
 using SoftDiffusion.Evaluation;
-using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using SoftDiffusion.Evaluation;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Evaluation;

@@ -1,6 +1,5 @@
 using SoftDiffusion.Data;
 using SoftDiffusion.Experiments;
-using SoftDiffusion.Workbook;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Experiments;

@@ -46,7 +46,7 @@ public sealed class StudyResultTests
     [Fact]
     public void TheCommittedStudyReadsBackWithItsBaselineFirstAndPairedDifferences()
     {
-        var study = StudyResult.Load(Path.Combine(SoftDiffusion.Workbook.ProjectPaths.Root, "docs", "recipe-study.json"));
+        var study = StudyResult.Load(Path.Combine(SoftDiffusion.Runtime.ProjectPaths.Root, "docs", "recipe-study.json"));
         Assert.Equal(RecipeStudy.Baseline.Name, study[0].Arm);
         Assert.Null(study[0].DifferenceToBaseline);
         foreach (var r in study)

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using SoftDiffusion.Experiments;
-using SoftDiffusion.Sampling;
+using SoftDiffusion.Runtime;
 using SoftDiffusion.Workbook;
 
 namespace SoftDiffusion.Tests.Experiments;

@@ -2,7 +2,7 @@ using SoftDiffusion.Corruptions;
 using SoftDiffusion.Data;
 using SoftDiffusion.Experiments;
 using SoftDiffusion.Sampling;
-using SoftDiffusion.Workbook;
+using SoftDiffusion.Start;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Experiments;

@@ -1,7 +1,8 @@
 using SoftDiffusion.Corruptions;
 using SoftDiffusion.Experiments;
+using SoftDiffusion.Losses;
 using SoftDiffusion.Schedules;
-using SoftDiffusion.Training;
+using SoftDiffusion.Start;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Experiments;
@@ -74,7 +75,7 @@ public sealed class TrainingRecipeTests
         var recipe = TrainingRecipe.Identity;
         using var images = zeros(2, 1, 28, 28);
         var start = recipe.FitStart(images, recipe.CreateCorruption(images, recipe.CreateNoise()), recipe.CreateNoise());
-        using var noise = new SoftDiffusion.Sampling.PerSampleNoise(3, 64);
+        using var noise = new SoftDiffusion.Corruptions.PerSampleNoise(3, 64);
         using var x1 = start.Sample(noise);
         // 64 x 784 draws: the sample standard deviation is within 1% of 50 with overwhelming probability (its own sd is 50 / sqrt(2 * 50176) = 0.16).
         Assert.InRange(x1.std().item<float>(), 49.5, 50.5);

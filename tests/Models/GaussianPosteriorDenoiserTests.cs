@@ -1,8 +1,7 @@
-using SoftDiffusion.Schedules;
 using SoftDiffusion.Corruptions;
 using SoftDiffusion.Models;
+using SoftDiffusion.Schedules;
 using SoftDiffusion.Tests.Sampling;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Models;
@@ -12,7 +11,7 @@ public class GaussianPosteriorDenoiserTests
     static readonly GeometricNoiseSchedule Schedule = new(0.05, 0.5);
 
     [Fact]
-    public void Diagonal_corruption_and_covariance_give_the_scalar_posterior_mean()
+    public void DiagonalCorruptionAndCovarianceGiveTheScalarPosteriorMean()
     {
         // Per pixel: x_t = a x_0 + s eta, x_0 ~ N(m, v)  =>  E[x_0 | x_t] = m + v a (x_t - a m) / (a^2 v + s^2).
         using var scope = NewDisposeScope();
@@ -33,7 +32,7 @@ public class GaussianPosteriorDenoiserTests
     }
 
     [Fact]
-    public void Posterior_mean_equals_the_information_form()
+    public void PosteriorMeanEqualsTheInformationForm()
     {
         // Independent form of the same Gaussian conditional: precision P = Sigma^{-1} + C^T C / s^2,
         // E[x_0 | x_t] = P^{-1} (Sigma^{-1} mu + C^T x_t / s^2). The oracle uses the covariance form (Woodbury).
@@ -56,7 +55,7 @@ public class GaussianPosteriorDenoiserTests
     }
 
     [Fact]
-    public void Corruption_matrix_reproduces_the_operator()
+    public void CorruptionMatrixReproducesTheOperator()
     {
         using var scope = NewDisposeScope();
         using var g = new Generator(3);
@@ -68,7 +67,7 @@ public class GaussianPosteriorDenoiserTests
     }
 
     [Fact]
-    public void Returns_the_input_dtype()
+    public void ReturnsTheInputDtype()
     {
         using var scope = NewDisposeScope();
         using var oracle = new GaussianPosteriorDenoiser(GaussianImages.Mean(4, 4), GaussianImages.Covariance(4, 4), new IdentityCorruption(), Schedule);
@@ -78,7 +77,7 @@ public class GaussianPosteriorDenoiserTests
     }
 
     [Fact]
-    public void Rejects_bad_shapes()
+    public void RejectsBadShapes()
     {
         using var scope = NewDisposeScope();
         Assert.Throws<ArgumentException>(() => new GaussianPosteriorDenoiser(zeros(1, 4, 4), eye(15), new IdentityCorruption(), Schedule));

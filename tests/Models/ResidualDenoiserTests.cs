@@ -1,5 +1,4 @@
 using SoftDiffusion.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Models;
@@ -22,7 +21,7 @@ public class ResidualDenoiserTests
     }
 
     [Fact]
-    public void Adds_the_network_output_to_x_t()
+    public void AddsTheNetworkOutputToXT()
     {
         using var scope = NewDisposeScope();
         manual_seed(4);
@@ -36,7 +35,7 @@ public class ResidualDenoiserTests
     }
 
     [Fact]
-    public void Rejects_a_network_that_changes_the_shape()
+    public void RejectsANetworkThatChangesTheShape()
     {
         using var scope = NewDisposeScope();
         var denoiser = new ResidualDenoiser(new WrongShapeNetwork());

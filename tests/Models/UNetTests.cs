@@ -1,6 +1,5 @@
 using SoftDiffusion.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using SoftDiffusion.Runtime;
 using SoftDiffusion.Tools;
-using SoftDiffusion.Workbook;
 
 namespace SoftDiffusion.Tests.Notebooks;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using SoftDiffusion.Runtime;
 using SoftDiffusion.Tools;
-using SoftDiffusion.Workbook;
 
 namespace SoftDiffusion.Tests.Notebooks;
 

@@ -1,5 +1,4 @@
 using SoftDiffusion.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Runtime;

@@ -2,7 +2,6 @@ using SoftDiffusion.Corruptions;
 using SoftDiffusion.Models;
 using SoftDiffusion.Sampling;
 using SoftDiffusion.Schedules;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Sampling;

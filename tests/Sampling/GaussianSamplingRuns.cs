@@ -46,7 +46,7 @@ public sealed class GaussianSamplingRuns : IDisposable
         TestSampler.Naive => new NaiveSampler(),
         TestSampler.Momentum => new MomentumSampler(),
         TestSampler.SoftDdim => new SoftDdimSampler(),
-        _ => new SoftDdimSampler(new SoftDdimSamplerOptions(Nu: 1)),
+        _ => new SoftDdimSampler(nu: 1),
     };
 
     public void Dispose()

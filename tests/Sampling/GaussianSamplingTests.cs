@@ -29,19 +29,19 @@ public class GaussianSamplingTests(GaussianSamplingRuns runs) : IClassFixture<Ga
     [InlineData(TestSampler.Momentum)]
     [InlineData(TestSampler.SoftDdim)]
     [InlineData(TestSampler.StochasticSoftDdim)]
-    public void With_the_identity_the_samplers_reproduce_the_Gaussian(TestSampler sampler) =>
+    public void WithTheIdentityTheSamplersReproduceTheGaussian(TestSampler sampler) =>
         AssertMatches(runs.Error(TestCorruption.Identity, sampler, 20));   // VE ancestral / DDIM; 20 steps are enough here
 
     [Theory]
     [InlineData(TestSampler.Momentum)]
     [InlineData(TestSampler.SoftDdim)]
-    public void With_blur_the_samplers_reproduce_the_Gaussian_at_100_steps(TestSampler sampler) =>
+    public void WithBlurTheSamplersReproduceTheGaussianAt100Steps(TestSampler sampler) =>
         AssertMatches(runs.Error(TestCorruption.Blur, sampler, 100));
 
     [Theory]
     [InlineData(TestSampler.Momentum)]
     [InlineData(TestSampler.SoftDdim)]
-    public void With_blur_the_covariance_error_falls_with_the_number_of_steps(TestSampler sampler)
+    public void WithBlurTheCovarianceErrorFallsWithTheNumberOfSteps(TestSampler sampler)
     {
         // Same seeds at both step counts; measured (n = 2000): ~0.30 at N = 5, ~0.08 (the Monte Carlo floor) at N = 100.
         var coarse = runs.Error(TestCorruption.Blur, sampler, 5);
@@ -53,7 +53,7 @@ public class GaussianSamplingTests(GaussianSamplingRuns runs) : IClassFixture<Ga
     }
 
     [Fact]
-    public void With_blur_the_naive_sampler_keeps_the_mean_but_not_the_covariance()
+    public void WithBlurTheNaiveSamplerKeepsTheMeanButNotTheCovariance()
     {
         // Every sampler here is affine in (x_1, eta) with E[x0_hat] = mu, so the mean is exact; Algorithm 1 drops the
         // x_t - C_t x0_hat part of the state, and its variance loss does not vanish with more steps (the paper's
@@ -68,7 +68,7 @@ public class GaussianSamplingTests(GaussianSamplingRuns runs) : IClassFixture<Ga
     [Theory]
     [InlineData(TestSampler.Momentum)]
     [InlineData(TestSampler.SoftDdim)]
-    public void With_masking_the_samplers_keep_the_mean(TestSampler sampler)
+    public void WithMaskingTheSamplersKeepTheMean(TestSampler sampler)
     {
         // Only the mean: with the posterior-mean denoiser and low noise (sigma_t <= 0.05 against a pixel standard deviation
         // of 0.5) a pixel that is unmasked at a step receives its conditional mean, and the little noise left cannot restore
@@ -78,7 +78,7 @@ public class GaussianSamplingTests(GaussianSamplingRuns runs) : IClassFixture<Ga
     }
 
     [Fact]
-    public void With_masking_more_noise_restores_the_variance_that_revealed_pixels_lose()
+    public void WithMaskingMoreNoiseRestoresTheVarianceThatRevealedPixelsLose()
     {
         // The mechanism behind the collapse above, measured: the noise left when a pixel is revealed is what carries its
         // conditional variance, so raising sigma_max lowers the covariance error (notebook 02 measured 0.99 / 0.55 / 0.20

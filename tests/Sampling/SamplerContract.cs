@@ -29,7 +29,7 @@ public abstract class SamplerContract
     }
 
     [Fact]
-    public void Evaluates_the_denoiser_once_per_step_on_the_time_grid()
+    public void EvaluatesTheDenoiserOncePerStepOnTheTimeGrid()
     {
         using var scope = NewDisposeScope();
         var denoiser = TestDenoisers.Nonlinear();
@@ -49,7 +49,7 @@ public abstract class SamplerContract
     }
 
     [Fact]
-    public void Every_step_follows_the_update_formula_with_the_same_noise()
+    public void EveryStepFollowsTheUpdateFormulaWithTheSameNoise()
     {
         using var scope = NewDisposeScope();
         var x1 = Start(2);
@@ -69,7 +69,7 @@ public abstract class SamplerContract
     }
 
     [Fact]
-    public void Sample_k_does_not_depend_on_the_batch()
+    public void SampleKDoesNotDependOnTheBatch()
     {
         using var scope = NewDisposeScope();
         var x1 = Start(3);
@@ -81,7 +81,7 @@ public abstract class SamplerContract
     }
 
     [Fact]
-    public void Leaves_the_start_untouched()
+    public void LeavesTheStartUntouched()
     {
         using var scope = NewDisposeScope();
         var x1 = Start(4);
@@ -92,7 +92,7 @@ public abstract class SamplerContract
     }
 
     [Fact]
-    public void Rejects_bad_input_with_the_expected_and_received_values()
+    public void RejectsBadInputWithTheExpectedAndReceivedValues()
     {
         using var scope = NewDisposeScope();
         var sampler = Create();
@@ -138,7 +138,7 @@ public class MomentumSamplerContract : SamplerContract
 /// <summary>The Soft DDIM contract for one nu; eta is drawn only when nu &gt; 0.</summary>
 public abstract class SoftDdimSamplerContract(double nu) : SamplerContract
 {
-    protected override ISampler Create() => new SoftDdimSampler(new SoftDdimSamplerOptions(nu));
+    protected override ISampler Create() => new SoftDdimSampler(nu);
 
     // x_{t-dt} = C_{t-dt} x0_hat + sqrt(sigma_{t-dt}^2 - c^2)(x_t - C_t x0_hat)/sigma_t + c eta, c = nu s' sqrt(1 - s'^2/s^2).
     protected override Tensor ExpectedNext(ICorruption corruption, SamplerStep s, Func<Tensor> eta)
@@ -154,7 +154,7 @@ public abstract class SoftDdimSamplerContract(double nu) : SamplerContract
 public class DeterministicSoftDdimSamplerContract() : SoftDdimSamplerContract(0)
 {
     [Fact]
-    public void Is_deterministic_whatever_the_noise_seed()
+    public void IsDeterministicWhateverTheNoiseSeed()
     {
         using var scope = NewDisposeScope();
         var x1 = randn(2, 1, 8, 8);
@@ -172,9 +172,9 @@ public class StochasticSoftDdimSamplerContract() : SoftDdimSamplerContract(0.6)
     [InlineData(-0.1)]
     [InlineData(1.5)]
     [InlineData(double.NaN)]
-    public void Rejects_nu_outside_the_unit_interval(double nu)
+    public void RejectsNuOutsideTheUnitInterval(double nu)
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SoftDdimSampler(new SoftDdimSamplerOptions(nu)));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SoftDdimSampler(nu));
         Assert.Contains("[0, 1]", e.Message);
     }
 }

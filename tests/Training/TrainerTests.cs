@@ -1,8 +1,8 @@
 using SoftDiffusion.Corruptions;
+using SoftDiffusion.Losses;
 using SoftDiffusion.Models;
 using SoftDiffusion.Schedules;
 using SoftDiffusion.Training;
-using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
+using SoftDiffusion.Losses;
 using SoftDiffusion.Models;
 using SoftDiffusion.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Training;

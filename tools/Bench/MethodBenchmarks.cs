@@ -3,6 +3,7 @@ using SoftDiffusion.Data;
 using SoftDiffusion.Models;
 using SoftDiffusion.Sampling;
 using SoftDiffusion.Schedules;
+using SoftDiffusion.Selection;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Bench;

@@ -1,4 +1,5 @@
 using SoftDiffusion.Bench;
+using SoftDiffusion.Experiments;
 using SoftDiffusion.Models;
 using SoftDiffusion.Workbook;
 

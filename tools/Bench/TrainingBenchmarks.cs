@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using SoftDiffusion.Data;
+using SoftDiffusion.Experiments;
 using SoftDiffusion.Models;
-using SoftDiffusion.Training;
 using SoftDiffusion.Workbook;
 using static TorchSharp.torch;
 

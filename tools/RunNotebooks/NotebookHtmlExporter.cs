@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 using Markdig;
 using SoftDiffusion.Workbook;
 

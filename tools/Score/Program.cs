@@ -1,5 +1,6 @@
 using SoftDiffusion.Evaluation;
 using SoftDiffusion.Experiments;
+using SoftDiffusion.Runtime;
 using SoftDiffusion.Workbook;
 
 // Scores a trained Fashion-MNIST run with the project's classifier features: FID with its 95% bootstrap interval (both
@@ -13,8 +14,11 @@ using SoftDiffusion.Workbook;
 // where the notebooks look for them. Default: Momentum, NFE 100, 2,000 samples, seed 0, the recipe's fitted p_1.
 //   dotnet run -c Release --project tools/Score -- --collect-study [--sampler S] [--nfe N] [--samples N]
 // gathers the cached scores of every runs/study-<arm> into docs/recipe-study.json and its final grids into docs/study/.
-string usage = "Usage: (--arm NAME | [--profile P] [--recipe NAME] --run DIR | --model FILE) [--sampler naive|momentum|softddim] [--nfe N] " +
-    "[--samples N] [--seed N] [--start fitted|trainingimages]";
+//   dotnet run -c Release --project tools/Score -- --collect-scores
+// gathers every cached score of the model files (runs/shipped-<model>/scores) into docs/scores.json, each with its paired
+// difference to the Naive (else Momentum) score of the same settings.
+string usage = "Usage: (--arm NAME | [--profile P] [--recipe NAME] --run DIR | --model FILE) [--sampler naive|momentum|softddim|edmheun] [--nfe N] " +
+    "[--samples N] [--seed N] [--start fitted|trainingimages] [--export DIR]; or --collect-study [--sampler S] [--nfe N] [--samples N]; or --collect-scores";
 var profile = Profile.Cpu;
 var recipe = TrainingRecipe.Blur;
 StudyArm? arm = null;
@@ -23,7 +27,7 @@ var sampler = SamplerKind.Momentum;
 var start = StartKind.Fitted;
 int nfe = 100, samples = 2000;
 long seed = 0;
-bool collect = false;
+bool collect = false, collectScores = false;
 string? exportFolder = null;
 string? modelFile = null;
 for (int i = 0; i < args.Length; i++)
@@ -44,10 +48,16 @@ for (int i = 0; i < args.Length; i++)
         case "--samples": samples = int.Parse(Value()); break;
         case "--seed": seed = long.Parse(Value()); break;
         case "--collect-study": collect = true; break;
+        case "--collect-scores": collectScores = true; break;
         case "--export": exportFolder = Path.GetFullPath(Value()); break;
         case "--model": modelFile = Path.GetFullPath(Value()); break;
         default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. {usage}"); return 64;
     }
+}
+if (collectScores)
+{
+    Workbook.Init(profile);
+    return CollectScores();
 }
 if (collect)
 {
@@ -144,5 +154,23 @@ static int CollectStudy(SamplerKind sampler, int nfe, int samples, long seed)
     string path = Path.Combine(ProjectPaths.Root, "docs", "recipe-study.json");
     StudyResult.Save(path, results);
     Console.WriteLine($"Wrote {path} ({results.Count} arms, {sampler}, NFE {nfe}, n = {samples}, seed {seed}).");
+    return 0;
+}
+
+// docs/scores.json from the score caches of every model file scored with --model.
+static int CollectScores()
+{
+    var models = Directory.Exists(ProjectPaths.Runs)
+        ? Directory.GetDirectories(ProjectPaths.Runs, "shipped-*").Order()
+            .Select(folder => (Path.GetFileName(folder)["shipped-".Length..], Path.Combine(folder, "scores"))).ToList()
+        : [];
+    using var scorer = new FashionScorer();
+    var scores = RecordedScore.Collect(models, scorer.ReferenceFeatures);
+    foreach (var r in scores)
+        Console.WriteLine($"{r.Model,-22} {r.Score.Sampler,-9} NFE {r.Score.Nfe,4} n {r.Score.Samples} step {r.Score.TrainingSteps,5}: FID {r.Score.Fid,7:F2} " +
+            $"[{r.Score.FidLow:F2}, {r.Score.FidHigh:F2}]{(r.Difference is { } d ? $"  vs {r.PairedWith}: {d}" : "")}");
+    string path = Path.Combine(ProjectPaths.Root, "docs", "scores.json");
+    RecordedScore.Save(path, scores);
+    Console.WriteLine($"Wrote {path} ({scores.Count} scores of {models.Count} models).");
     return 0;
 }

@@ -1,4 +1,5 @@
 using SoftDiffusion.Experiments;
+using SoftDiffusion.Runtime;
 using SoftDiffusion.Workbook;
 
 // Trains the profile's U-Net with a recipe (default blur: Soft Score Matching + blur) into a run directory, resuming

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 /// <summary>
 /// Turns Ctrl-C (SIGINT) and SIGTERM into a request to stop training at the next step boundary, where the trainer
-/// writes the checkpoint of that step (<see cref="SoftDiffusion.Workbook.ProfileTraining.Train"/>); a second signal stops the
+/// writes the checkpoint of that step (<see cref="SoftDiffusion.Experiments.ProfileTraining.Train"/>); a second signal stops the
 /// process at once (losing the steps since the last checkpoint).
 /// </summary>
 sealed class StopSignals : IDisposable

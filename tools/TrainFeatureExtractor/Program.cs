@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using SoftDiffusion.Data;
 using SoftDiffusion.Evaluation;
+using SoftDiffusion.Experiments;
+using SoftDiffusion.Runtime;
 using SoftDiffusion.Workbook;
 
 // Trains FashionClassifierFeatures on the 60k Fashion-MNIST training split, reports its accuracy on the 10k test

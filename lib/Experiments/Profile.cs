@@ -1,0 +1,100 @@
+using SoftDiffusion.Models;
+using SoftDiffusion.Training;
+
+namespace SoftDiffusion.Experiments;
+
+/// <summary>The scale of everything a notebook does (docs/method.md §11.2).</summary>
+public enum ProfileName
+{
+    /// <summary>Seconds per notebook; what CI runs; proves every cell executes.</summary>
+    Smoke,
+    /// <summary>Real results on Fashion-MNIST in minutes to an hour on a laptop CPU.</summary>
+    Cpu,
+    /// <summary>CelebA-64 at the paper's scale, for a CUDA machine; chosen only by SOFT_DIFFUSION_PROFILE=paper or explicitly.</summary>
+    Paper,
+}
+
+/// <summary>
+/// What a profile means in numbers. Read once by <c>Workbook.Init</c> from SOFT_DIFFUSION_PROFILE
+/// (smoke | cpu | paper); the default is cpu, with or without a GPU (on a CUDA machine the cpu scale then runs on the
+/// GPU): the paper profile starts 1.3 M-step runs, so it is used only when asked for.
+/// </summary>
+/// <param name="Name">The profile.</param>
+/// <param name="ImagesShown">Images in a grid shown inline.</param>
+/// <param name="ImagesForStatistics">Images used for histograms, spectra and other dataset statistics (and to fit p_1).</param>
+/// <param name="Network">The U-Net that notebook 04 and tools/Train train [choice; the paper does not state its network].</param>
+/// <param name="Training">Optimiser settings of that training, batch size included [choice].</param>
+/// <param name="TrainingSteps">Updates of a complete training run (a resumed run trains only the rest).</param>
+/// <param name="TrainingImages">Training images used (the first ones of the split); null uses the whole split.</param>
+/// <param name="SampleEvery">Write a sample grid every this many steps during training; 0 only at the end.</param>
+/// <param name="SamplerSteps">Steps (NFE) of the Momentum sampler for sample grids (Figure 3 of the paper sweeps 50..1000).</param>
+/// <param name="AblationSteps">Training budget of every ablation run of notebook 06 (the same for all, so they compare).</param>
+/// <param name="EvaluationSamples">Samples behind each FID/KID of notebooks 05-07 (the paper: 50,000 [choice]).</param>
+/// <param name="NfeSweep">The sampler steps (NFE) of the FID-versus-NFE curves of notebook 07 (Figure 3).</param>
+/// <param name="ComparisonNfe">NFE of the sampler comparison of notebook 05 (Figure 4) and of the ablation scores of notebook 06.</param>
+public sealed record Profile(
+    ProfileName Name,
+    int ImagesShown,
+    int ImagesForStatistics,
+    UNetConfig Network,
+    TrainingOptions Training,
+    long TrainingSteps,
+    int? TrainingImages,
+    int SampleEvery,
+    int SamplerSteps,
+    int AblationSteps,
+    int EvaluationSamples,
+    int[] NfeSweep,
+    int ComparisonNfe)
+{
+    /// <summary>The environment variable that selects the profile.</summary>
+    public const string EnvironmentVariable = "SOFT_DIFFUSION_PROFILE";
+
+    /// <summary>Seconds: the tiny U-Net for 20 steps of batch 16 on 512 images, a 10-step sampler; ablations of 4
+    /// steps, scores of 16 samples (a singular covariance, flagged as such) at 2 and 4 NFE.</summary>
+    public static Profile Smoke { get; } = new(ProfileName.Smoke, ImagesShown: 16, ImagesForStatistics: 500,
+        Network: UNetConfig.Tiny(1),
+        Training: new TrainingOptions(LearningRate: 1e-3, WarmupSteps: 5, BatchSize: 16, LogEvery: 5, CheckpointEvery: 0),
+        TrainingSteps: 20, TrainingImages: 512, SampleEvery: 10, SamplerSteps: 10,
+        AblationSteps: 4, EvaluationSamples: 16, NfeSweep: [2, 4], ComparisonNfe: 4);
+
+    /// <summary>Updates of a cpu-profile training run (batch 64: 288,000 images, 4.8 epochs of the 60k train split).</summary>
+    public const int CpuTrainingSteps = 4500;
+
+    /// <summary>Strong models on a 2-core CPU: the cpu U-Net (1.0 M parameters), batch 64, <see cref="CpuTrainingSteps"/>
+    /// steps with the learning rate decayed to 0 by a cosine over the run (an hour or more per run on one core; the
+    /// trained models ship in data/models, so notebooks 05-07 need not train), a grid of 64 samples every 1,000 steps
+    /// with a 100-step sampler; ablations of 400 steps each; scores of 2,000 samples (FID with a bootstrap interval),
+    /// FID against NFE at 10, 20, 50, 100 and 200, samplers compared at 50.</summary>
+    public static Profile Cpu { get; } = new(ProfileName.Cpu, ImagesShown: 64, ImagesForStatistics: 10_000,
+        Network: UNetConfig.Cpu(1),
+        Training: TrainingOptions.Cpu with { DecaySteps = CpuTrainingSteps },
+        TrainingSteps: CpuTrainingSteps, TrainingImages: null, SampleEvery: 1000, SamplerSteps: 100,
+        AblationSteps: 400, EvaluationSamples: 2000, NfeSweep: [10, 20, 50, 100, 200], ComparisonNfe: 50);
+
+    /// <summary>CelebA-64 at the paper's scale: the NCSN++-size U-Net, batch 128, score_sde's 1.3 M CelebA
+    /// iterations (the paper does not state its own), a 300-step sampler (Figure 3's best NFE); 50,000 samples per
+    /// score and Figure 3's NFE grid.</summary>
+    public static Profile Paper { get; } = new(ProfileName.Paper, ImagesShown: 64, ImagesForStatistics: 50_000,
+        Network: UNetConfig.Paper(3),
+        Training: new TrainingOptions(),
+        TrainingSteps: 1_300_000, TrainingImages: null, SampleEvery: 10_000, SamplerSteps: 300,
+        AblationSteps: 100_000, EvaluationSamples: 50_000, NfeSweep: [50, 100, 200, 300, 600, 1000], ComparisonNfe: 300);
+
+    /// <summary>The profile named <paramref name="name"/> (case-insensitive).</summary>
+    public static Profile Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "smoke" => Smoke,
+        "cpu" => Cpu,
+        "paper" => Paper,
+        _ => throw new ArgumentException($"Unknown profile '{name}': expected smoke, cpu or paper (set {EnvironmentVariable}).", nameof(name)),
+    };
+
+    /// <summary>The profile from SOFT_DIFFUSION_PROFILE, else cpu: never paper unless SOFT_DIFFUSION_PROFILE=paper,
+    /// since the paper profile starts a 1.3 M-step training run in notebook 04. Whether CUDA is available does not
+    /// change the profile, only the device (<c>Workbook.Init</c> trains the cpu scale on the GPU then).</summary>
+    /// <param name="cudaAvailable">Whether CUDA is available (kept for callers; it no longer selects paper).</param>
+    /// <exception cref="ArgumentException">SOFT_DIFFUSION_PROFILE names no profile (the message lists the three).</exception>
+    public static Profile FromEnvironment(bool cudaAvailable) =>
+        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } name ? Parse(name) : Cpu;
+}

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SoftDiffusion.Evaluation;
+using static TorchSharp.torch;
+
+namespace SoftDiffusion.Experiments;
+
+/// <summary>
+/// One measured score of a model file, as recorded in docs/scores.json (written by tools/Score --collect-scores from
+/// the score caches of runs/shipped-&lt;model&gt;/, read by notebooks 05 and 07 and docs/results.md), with the paired
+/// difference to the reference sampler of the same model, NFE, sample count, seed and start.
+/// </summary>
+/// <param name="Model">The model file's name without extension (e.g. fashion-blur-cpu, blur-step450).</param>
+/// <param name="Score">FID with its bootstrap interval and KID.</param>
+/// <param name="PairedWith">The sampler of the paired score: Naive when the model has that score, else Momentum; null
+/// for the reference itself or when the model has no score to pair with.</param>
+/// <param name="Difference">FID(this) - FID(paired) with a 95% bootstrap interval that resamples the sample index
+/// jointly in both sets (sample k of both starts from the same x_1 with the same seed) and the reference features.</param>
+public sealed record RecordedScore(string Model, SampleScore Score, SamplerKind? PairedWith, FidInterval? Difference)
+{
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Reads the list written by <see cref="Save"/>.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    public static IReadOnlyList<RecordedScore> Load(string path) =>
+        JsonSerializer.Deserialize<List<RecordedScore>>(File.ReadAllText(path), Json)
+        ?? throw new InvalidDataException($"'{path}' holds null, expected a list of recorded scores.");
+
+    /// <summary>Writes <paramref name="scores"/> as indented JSON.</summary>
+    public static void Save(string path, IEnumerable<RecordedScore> scores) =>
+        File.WriteAllText(path, JsonSerializer.Serialize(scores.ToList(), Json) + "\n");
+
+    /// <summary>Every cached score of the model folders <paramref name="models"/> (name, scores folder), each paired with
+    /// the reference sampler's score of the same settings (<see cref="PairedWith"/>). Scores whose features are not
+    /// cached are recorded without a difference.</summary>
+    /// <param name="models">Model names and their scores folders.</param>
+    /// <param name="reference">The reference features of the scorer that made the scores.</param>
+    public static IReadOnlyList<RecordedScore> Collect(IEnumerable<(string Model, string ScoresFolder)> models, Tensor reference)
+    {
+        var recorded = new List<RecordedScore>();
+        foreach (var (model, folder) in models)
+        {
+            var scores = Directory.Exists(folder)
+                ? Directory.GetFiles(folder, "*.json").Order().Select(FashionScorer.ReadCached).OfType<SampleScore>().ToList()
+                : [];
+            foreach (var score in scores.OrderBy(s => s.Nfe).ThenBy(s => s.Sampler))
+            {
+                var paired = ReferenceFor(score, scores);
+                FidInterval? difference = null;
+                if (paired is not null && HasFeatures(folder, score) && HasFeatures(folder, paired))
+                {
+                    using var first = FashionScorer.CachedFeatures(folder, score);
+                    using var second = FashionScorer.CachedFeatures(folder, paired);
+                    difference = FidBootstrap.Difference(first, second, reference, FashionScorer.BootstrapResamples);
+                }
+                recorded.Add(new RecordedScore(model, score, paired?.Sampler, difference));
+            }
+        }
+        return recorded;
+    }
+
+    // Naive when the model has a Naive score of the same settings, else Momentum; never the score itself.
+    static SampleScore? ReferenceFor(SampleScore score, IReadOnlyList<SampleScore> scores)
+    {
+        SampleScore? Find(SamplerKind kind) => scores.FirstOrDefault(s => s.Sampler == kind && s.Nfe == score.Nfe &&
+            s.Samples == score.Samples && s.Seed == score.Seed && s.TrainingSteps == score.TrainingSteps && s.Start == score.Start);
+        var reference = Find(SamplerKind.Naive) ?? Find(SamplerKind.Momentum);
+        return reference is null || reference.Sampler == score.Sampler ? null : reference;
+    }
+
+    static bool HasFeatures(string folder, SampleScore score) =>
+        File.Exists(Path.ChangeExtension(FashionScorer.CachePath(folder, score.Sampler, score.Nfe, score.Samples, score.Seed, score.TrainingSteps, score.Start), ".features"));
+}

@@ -1,0 +1,91 @@
+using SoftDiffusion.Evaluation;
+using SoftDiffusion.Experiments;
+using static TorchSharp.torch;
+
+namespace SoftDiffusion.Tests.Experiments;
+
+public sealed class RecordedScoreTests : IDisposable
+{
+    readonly string root = Path.Combine(Path.GetTempPath(), $"sd-recorded-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+    }
+
+    static SampleScore Score(SamplerKind sampler, int nfe, double fid) =>
+        new("blur", 100, sampler, nfe, 300, 0, fid, 0.01, 0.001, "features", "reference", false, 1.0, fid - 1, fid + 1);
+
+    // Writes a cached score whose features are a shifted Gaussian (rows paired across samplers through the seed).
+    string Write(string model, SamplerKind sampler, int nfe, double shift, bool withFeatures = true)
+    {
+        string folder = Path.Combine(root, model);
+        using var features = randn(300, 4, generator: new Generator(1)) + shift;
+        var score = Score(sampler, nfe, shift);
+        FashionScorer.WriteCached(FashionScorer.CachePath(folder, sampler, nfe, 300, 0, 100), score, features);
+        if (!withFeatures) File.Delete(Path.ChangeExtension(FashionScorer.CachePath(folder, sampler, nfe, 300, 0, 100), ".features"));
+        return folder;
+    }
+
+    [Fact]
+    public void EachScoreIsPairedWithTheNaiveScoreOfTheSameSettingsElseMomentum()
+    {
+        string blur = Write("blur", SamplerKind.Naive, 10, 0.0);
+        Write("blur", SamplerKind.Momentum, 10, 0.5);
+        Write("blur", SamplerKind.SoftDdim, 10, 1.0);
+        Write("blur", SamplerKind.Momentum, 20, 0.5);                  // no Naive at NFE 20: nothing to pair with
+        string identity = Write("identity", SamplerKind.Momentum, 10, 0.0);
+        Write("identity", SamplerKind.EdmHeun, 10, 0.3);
+        using var reference = randn(500, 4, generator: new Generator(2));
+
+        var recorded = RecordedScore.Collect([("blur", blur), ("identity", identity)], reference);
+
+        RecordedScore Find(string model, SamplerKind sampler, int nfe) => recorded.Single(r => r.Model == model && r.Score.Sampler == sampler && r.Score.Nfe == nfe);
+        Assert.Equal(6, recorded.Count);
+        Assert.Null(Find("blur", SamplerKind.Naive, 10).PairedWith);
+        Assert.Equal(SamplerKind.Naive, Find("blur", SamplerKind.Momentum, 10).PairedWith);
+        Assert.Equal(SamplerKind.Naive, Find("blur", SamplerKind.SoftDdim, 10).PairedWith);
+        Assert.Null(Find("blur", SamplerKind.Momentum, 20).Difference);
+        Assert.Equal(SamplerKind.Momentum, Find("identity", SamplerKind.EdmHeun, 10).PairedWith);
+
+        // The recorded difference is the paired bootstrap of the cached features, computed independently here.
+        using var naive = randn(300, 4, generator: new Generator(1));
+        using var momentum = naive + 0.5;
+        var expected = FidBootstrap.Difference(momentum, naive, reference, FashionScorer.BootstrapResamples);
+        Assert.Equal(expected, Find("blur", SamplerKind.Momentum, 10).Difference);
+        Assert.True(Find("blur", SamplerKind.SoftDdim, 10).Difference!.Estimate > Find("blur", SamplerKind.Momentum, 10).Difference!.Estimate,
+            "A set shifted further from the reference should have the larger FID difference.");
+    }
+
+    [Fact]
+    public void AScoreWithoutFeaturesIsRecordedWithoutADifference()
+    {
+        string folder = Write("blur", SamplerKind.Naive, 10, 0.0);
+        Write("blur", SamplerKind.Momentum, 10, 0.5, withFeatures: false);
+        using var reference = randn(500, 4, generator: new Generator(2));
+        var momentum = RecordedScore.Collect([("blur", folder)], reference).Single(r => r.Score.Sampler == SamplerKind.Momentum);
+        Assert.Equal(SamplerKind.Naive, momentum.PairedWith);
+        Assert.Null(momentum.Difference);
+    }
+
+    [Fact]
+    public void SavedScoresReadBackEqual()
+    {
+        string folder = Write("blur", SamplerKind.Naive, 10, 0.0);
+        Write("blur", SamplerKind.Momentum, 10, 0.5);
+        using var reference = randn(500, 4, generator: new Generator(2));
+        var recorded = RecordedScore.Collect([("blur", folder)], reference);
+        string path = Path.Combine(root, "scores.json");
+        RecordedScore.Save(path, recorded);
+        Assert.Equal(recorded, RecordedScore.Load(path));
+    }
+
+    [Fact]
+    public void TheCommittedScoresFileReads()
+    {
+        var recorded = RecordedScore.Load(Path.Combine(SoftDiffusion.Runtime.ProjectPaths.Root, "docs", "scores.json"));
+        Assert.NotEmpty(recorded);
+        Assert.All(recorded, r => Assert.True(r.Score.Samples >= 2000, $"{r.Model} {r.Score.Sampler} NFE {r.Score.Nfe}: n = {r.Score.Samples}, expected at least 2,000."));
+        Assert.All(recorded.Where(r => r.Difference is not null), r => Assert.True(r.Difference!.Low <= r.Difference.Estimate && r.Difference.Estimate <= r.Difference.High));
+    }
+}
