@@ -29,8 +29,8 @@ public static class GaussianImages
     }
 
     /// <summary>count samples of N(mean [n], covariance [n, n]), reshaped to [count, ..imageShape], float64 (e.g. the
-    /// data, or x_1 from the exact p_1 = N(<see cref="GaussianPosteriorDenoiser.MarginalMean"/>(1),
-    /// <see cref="GaussianPosteriorDenoiser.MarginalCovariance"/>(1))).</summary>
+    /// data, or x_1 from the exact p_1 = N(<see cref="GaussianPosteriorDenoiser.MarginalMean(double)"/>(1),
+    /// <see cref="GaussianPosteriorDenoiser.MarginalCovariance(double)"/>(1))).</summary>
     public static Tensor Sample(Tensor mean, Tensor covariance, long count, long[] imageShape, Generator generator)
     {
         using var scope = NewDisposeScope();
