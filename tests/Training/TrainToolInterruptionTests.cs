@@ -29,6 +29,7 @@ public sealed class TrainToolInterruptionTests(ITestOutputHelper output)
             stoppedAt = long.Parse(stopped.Groups[1].Value);
             Assert.Contains("stopping after the current step and writing its checkpoint", training.Output);
             Assert.Contains("Resume with: dotnet run -c Release --project tools/Train --", training.Output);
+            Assert.Contains($"--steps {100_000 - stoppedAt}", training.Output);   // the rest of the run, not 100,000 more
         }
         Assert.Equal(stoppedAt, Checkpoint.ReadRecord(run.LatestCheckpointPath).Step);   // no step lost
         Assert.Equal(stoppedAt, run.ReadMetrics()[^1].Step);

@@ -87,7 +87,7 @@ progress.Finish();
 if (trained < toTrain)
 {
     Console.WriteLine(training.StoppedMessage());
-    if (!training.IsTemporary) Console.WriteLine($"Resume with: dotnet run -c Release --project tools/Train -- {string.Join(" ", args)}");
+    if (!training.IsTemporary) Console.WriteLine($"Resume with: dotnet run -c Release --project tools/Train -- {ResumeArguments(args, toTrain - trained)}");
     return stop.ExitCode;
 }
 if (export is not null)
@@ -100,6 +100,15 @@ string samples = training.SaveSamples();
 Console.WriteLine($"Step {training.Trainer.Step}: {progress.Current?.ImagesPerSecond:F1} images/s over this session; " +
     (training.IsTemporary ? "a smoke run's folder is temporary and deleted now (pass --run DIR to keep it)" : $"samples written to {samples}"));
 return 0;
+
+// The same command with --steps (when given) reduced to the steps still to go, so the resumed run ends where this one would have.
+static string ResumeArguments(string[] args, long remaining)
+{
+    var copy = args.ToArray();
+    int at = Array.IndexOf(copy, "--steps");
+    if (at >= 0 && at + 1 < copy.Length) copy[at + 1] = remaining.ToString();
+    return string.Join(" ", copy);
+}
 
 // Reports the CelebA cache preparation (the first CelebA run reads every JPEG of the train split once), on one line.
 sealed class PreparationLine : IProgress<int>
