@@ -64,6 +64,25 @@ public sealed record RecordedScore(string Model, SampleScore Score, SamplerKind?
         return recorded;
     }
 
+    /// <summary>FID(first) - FID(second) with a paired 95% bootstrap interval, for two cached scores (cache files of
+    /// <see cref="FashionScorer"/> with their features beside them) of the same sample count and seed, e.g. two models
+    /// sampled with the same seeds.</summary>
+    /// <exception cref="FileNotFoundException">A score or its features are not cached.</exception>
+    /// <exception cref="ArgumentException">The two scores are of different sample counts or seeds.</exception>
+    public static (SampleScore First, SampleScore Second, FidInterval Difference) DifferenceOf(string firstCache, string secondCache, Tensor reference)
+    {
+        var (first, second) = (Read(firstCache), Read(secondCache));
+        if (first.Samples != second.Samples || first.Seed != second.Seed)
+            throw new ArgumentException($"Expected two scores of the same samples and seed to pair, got n = {first.Samples}, seed {first.Seed} " +
+                $"and n = {second.Samples}, seed {second.Seed}.");
+        using var a = FashionScorer.CachedFeatures(Path.GetDirectoryName(Path.GetFullPath(firstCache))!, first);
+        using var b = FashionScorer.CachedFeatures(Path.GetDirectoryName(Path.GetFullPath(secondCache))!, second);
+        return (first, second, FidBootstrap.Difference(a, b, reference, FashionScorer.BootstrapResamples));
+
+        static SampleScore Read(string cache) => FashionScorer.ReadCached(Path.GetFullPath(cache))
+            ?? throw new FileNotFoundException($"Expected a cached score at {cache}.", cache);
+    }
+
     // Naive when the model has a Naive score of the same settings, else Momentum; never the score itself.
     static SampleScore? ReferenceFor(SampleScore score, IReadOnlyList<SampleScore> scores)
     {

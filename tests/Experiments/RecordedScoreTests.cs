@@ -81,6 +81,26 @@ public sealed class RecordedScoreTests : IDisposable
     }
 
     [Fact]
+    public void TheDifferenceOfTwoCachedScoresIsPairedAndNeedsTheSameSamples()
+    {
+        string a = Write("a", SamplerKind.Momentum, 10, 0.5);
+        string b = Write("b", SamplerKind.Momentum, 10, 0.0);
+        using var reference = randn(500, 4, generator: new Generator(2));
+        string Cache(string folder) => FashionScorer.CachePath(folder, SamplerKind.Momentum, 10, 300, 0, 100);
+        var (first, second, difference) = RecordedScore.DifferenceOf(Cache(a), Cache(b), reference);
+        using var x = randn(300, 4, generator: new Generator(1));
+        using var shifted = x + 0.5;
+        Assert.Equal((0.5, 0.0), (first.Fid, second.Fid));
+        Assert.Equal(FidBootstrap.Difference(shifted, x, reference, FashionScorer.BootstrapResamples), difference);
+
+        string other = Path.Combine(root, "c");
+        using (var features = randn(300, 4)) FashionScorer.WriteCached(FashionScorer.CachePath(other, SamplerKind.Momentum, 10, 300, 0, 100),
+            Score(SamplerKind.Momentum, 10, 0) with { Seed = 7 }, features);
+        Assert.Contains("same samples and seed", Assert.Throws<ArgumentException>(() => RecordedScore.DifferenceOf(Cache(a), Cache(other), reference)).Message);
+        Assert.Throws<FileNotFoundException>(() => RecordedScore.DifferenceOf(Cache(a), Path.Combine(root, "none.json"), reference));
+    }
+
+    [Fact]
     public void TheCommittedScoresFileReads()
     {
         var recorded = RecordedScore.Load(Path.Combine(SoftDiffusion.Runtime.ProjectPaths.Root, "docs", "scores.json"));

@@ -9,7 +9,7 @@ namespace SoftDiffusion.Tests.Experiments;
 /// network and recipe, samples finite images in range, and is listed with its SHA-256 in data/README.md.</summary>
 public sealed class ShippedModelFilesTests
 {
-    public static TheoryData<string> Recipes => new(TrainingRecipe.Blur.Name, TrainingRecipe.Identity.Name);
+    public static TheoryData<string> Recipes => new(TrainingRecipe.Blur.Name, TrainingRecipe.BlurPixelLoss.Name, TrainingRecipe.Identity.Name);
 
     [Theory]
     [MemberData(nameof(Recipes))]

@@ -17,8 +17,11 @@ using SoftDiffusion.Workbook;
 //   dotnet run -c Release --project tools/Score -- --collect-scores
 // gathers every cached score of the model files (runs/shipped-<model>/scores) into docs/scores.json, each with its paired
 // difference to the Naive (else Momentum) score of the same settings.
+//   dotnet run -c Release --project tools/Score -- --difference A.json B.json
+// prints FID(A) - FID(B) with a paired 95% bootstrap interval for two cached scores with the same seed and sample count
+// (e.g. two models sampled with the same seeds; their .features files must sit beside them).
 string usage = "Usage: (--arm NAME | [--profile P] [--recipe NAME] --run DIR | --model FILE) [--sampler naive|momentum|softddim|edmheun] [--nfe N] " +
-    "[--samples N] [--seed N] [--start fitted|trainingimages] [--export DIR]; or --collect-study [--sampler S] [--nfe N] [--samples N]; or --collect-scores";
+    "[--samples N] [--seed N] [--start fitted|trainingimages] [--export DIR]; or --collect-study [--sampler S] [--nfe N] [--samples N]; or --collect-scores; or --difference A.json B.json";
 var profile = Profile.Cpu;
 var recipe = TrainingRecipe.Blur;
 StudyArm? arm = null;
@@ -30,6 +33,7 @@ long seed = 0;
 bool collect = false, collectScores = false;
 string? exportFolder = null;
 string? modelFile = null;
+string[]? differenceOf = null;
 for (int i = 0; i < args.Length; i++)
 {
     string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. {usage}");
@@ -49,10 +53,16 @@ for (int i = 0; i < args.Length; i++)
         case "--seed": seed = long.Parse(Value()); break;
         case "--collect-study": collect = true; break;
         case "--collect-scores": collectScores = true; break;
+        case "--difference": differenceOf = [Value(), Value()]; break;
         case "--export": exportFolder = Path.GetFullPath(Value()); break;
         case "--model": modelFile = Path.GetFullPath(Value()); break;
         default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. {usage}"); return 64;
     }
+}
+if (differenceOf is not null)
+{
+    Workbook.Init(profile);
+    return Difference(differenceOf[0], differenceOf[1]);
 }
 if (collectScores)
 {
@@ -172,5 +182,15 @@ static int CollectScores()
     string path = Path.Combine(ProjectPaths.Root, "docs", "scores.json");
     RecordedScore.Save(path, scores);
     Console.WriteLine($"Wrote {path} ({scores.Count} scores of {models.Count} models).");
+    return 0;
+}
+
+// The paired difference of two cached scores (sample k of both drawn with the same seed).
+static int Difference(string first, string second)
+{
+    using var scorer = new FashionScorer();
+    var (a, b, difference) = RecordedScore.DifferenceOf(first, second, scorer.ReferenceFeatures);
+    Console.WriteLine($"FID {a.Fid:F2} ({first}) - FID {b.Fid:F2} ({second}) = {difference} (paired 95% bootstrap, " +
+        $"n = {a.Samples}, seed {a.Seed}, {difference.Resamples} resamples)");
     return 0;
 }
