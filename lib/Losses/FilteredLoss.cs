@@ -35,11 +35,9 @@ public sealed class FilteredLoss : ITrainingLoss
     public Tensor PerSample(IDenoiser denoiser, Tensor x0, Tensor t, Tensor eta)
     {
         using var scope = NewDisposeScope();
-        var xT = process.Sample(x0, t, eta);                                   // x_t = C_t x_0 + sigma_t eta
-        var sigma = process.Noise.Sigma(t).to(x0.dtype);
-        var x0Hat = denoiser.Denoise(xT, t);
-        var ahead = (t - Lead).clamp_min(0);                                   // t - dt
-        var filteredError = process.Corruption.Apply(x0Hat - x0, ahead);       // C_{t - dt} (x0_hat - x_0)
-        return (LossTerms.Weight(weighting, sigma) * LossTerms.SumPerSample(filteredError.square())).MoveToOuterDisposeScope();
+        var (x0Hat, sigma) = LossTerms.Denoise(process, denoiser, x0, t, eta);   // x0_hat = h(C_t x_0 + sigma_t eta, t)
+        var ahead = (t - Lead).clamp_min(0);                                      // t - dt
+        var filteredError = process.Corruption.Apply(x0Hat - x0, ahead);          // C_{t - dt} (x0_hat - x_0)
+        return LossTerms.Weighted(weighting, sigma, filteredError).MoveToOuterDisposeScope();
     }
 }
