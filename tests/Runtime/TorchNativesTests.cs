@@ -45,4 +45,16 @@ public class NativeLoadErrorTests
         }
         finally { File.Delete(path); }
     }
+
+    [Fact]
+    public void MissingNativesAreReportedWithThePackageToReferenceAndTheCallToMake()
+    {
+        string message = TorchNatives.NotFoundMessage(["/nowhere/bin"]);
+        Assert.Contains("/nowhere/bin", message);                                   // where it looked
+        Assert.Contains("dotnet pack SoftDiffusion.Lib.csproj", message);            // how to make the package
+        Assert.Contains("#r \"nuget: SoftDiffusion.Lib, <version>\"", message);     // how a notebook references it
+        Assert.Contains("SoftDiffusion.Runtime.TorchNatives.EnsureLoaded()", message); // the call to make
+        Assert.Contains("libtorch-cpu-", message);                                  // which natives the package brings
+        Assert.Contains("SoftDiffusion.Lib.dll alone does not bring the natives", message);
+    }
 }
