@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using System.Xml.Linq;
-using SoftDiffusion.Workbook;
+using SoftDiffusion.Runtime;
 
 namespace SoftDiffusion.Tests.Runtime;
 
