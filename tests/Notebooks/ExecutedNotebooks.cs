@@ -46,10 +46,11 @@ public static class ExecutedNotebooks
     /// <summary>The HTML page the main job's exporter wrote for <paramref name="notebook"/>.</summary>
     public static string Page(string notebook) => Path.ChangeExtension(Path.Combine(Folder, notebook), ".html");
 
-    /// <summary>The environment variable that raises the per-notebook time limit (minutes; default 10), for shared, busy machines.</summary>
+    /// <summary>The environment variable that raises the per-notebook time limit (minutes; default 10), for shared, busy machines
+    /// (also the limit of each child process of the package-use tests).</summary>
     public const string TimeoutVariable = "SOFT_DIFFUSION_NOTEBOOK_TIMEOUT_MINUTES";
 
-    static TimeSpan Timeout() => Environment.GetEnvironmentVariable(TimeoutVariable) switch
+    internal static TimeSpan Timeout() => Environment.GetEnvironmentVariable(TimeoutVariable) switch
     {
         null or "" => TimeSpan.FromMinutes(10),
         var text when int.TryParse(text, out int minutes) && minutes > 0 => TimeSpan.FromMinutes(minutes),

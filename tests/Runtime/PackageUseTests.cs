@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Text;
 using System.Xml.Linq;
 using SoftDiffusion.Runtime;
+using SoftDiffusion.Tests.Notebooks;
 
 namespace SoftDiffusion.Tests.Runtime;
 
@@ -46,7 +47,7 @@ public sealed class PackedLibrary : IDisposable
         var pack = ChildProcess.Run("dotnet",
             ["pack", Path.Combine(ProjectPaths.Root, "SoftDiffusion.Lib.csproj"), "--no-build", "-c", configuration, "-o", Feed, $"-p:Version={Version}",
              $"-p:NuspecOutputPath={Path.Combine(Folder, "nuspec")}{Path.DirectorySeparatorChar}"],
-            ProjectPaths.Root, Environment(), TimeSpan.FromMinutes(5));
+            ProjectPaths.Root, Environment(), ExecutedNotebooks.Timeout());
         Assert.True(pack.ExitCode == 0, $"dotnet pack failed (exit code {pack.ExitCode}):\n{pack.Output}");
         PackTime = pack.Elapsed;
 
@@ -195,16 +196,16 @@ public class PackageUseTests(PackedLibrary package) : IClassFixture<PackedLibrar
             """);
         File.WriteAllText(Path.Combine(app, "Program.cs"), $"{Usings}\nusing static TorchSharp.torch;\n\n{SamplerCode}\n");
 
-        var build = ChildProcess.Run("dotnet", ["build", "-c", "Release"], app, package.Environment(), TimeSpan.FromMinutes(8));
+        var build = ChildProcess.Run("dotnet", ["build", "-c", "Release"], app, package.Environment(), ExecutedNotebooks.Timeout());
         Assert.True(build.ExitCode == 0, $"The program that references the package did not build (exit code {build.ExitCode}):\n{build.Output}");
 
         string output = Path.Combine(app, "bin", "Release", "net10.0");
-        var run = ChildProcess.Run("dotnet", [Path.Combine(output, "program.dll")], app, package.Environment(), TimeSpan.FromMinutes(5));
+        var run = ChildProcess.Run("dotnet", [Path.Combine(output, "program.dll")], app, package.Environment(), ExecutedNotebooks.Timeout());
         Assert.True(run.ExitCode == 0, $"The program failed (exit code {run.ExitCode}):\n{run.Output}");
         AssertSampled(run.Output, "the program");
         // A portable build (no RuntimeIdentifier) keeps the natives in runtimes/<rid>/native; they were found there.
         Assert.Contains($"natives={Path.Combine(output, "runtimes", Rid, "native")}", run.Output);
-        Console.WriteLine($"[package use] pack {package.PackTime.TotalSeconds:F0} s, program build {build.Elapsed.TotalSeconds:F0} s, run {run.Elapsed.TotalSeconds:F0} s");
+        Console.WriteLine($"[package use] pack {package.PackTime.TotalSeconds:F1} s, program build {build.Elapsed.TotalSeconds:F1} s, run {run.Elapsed.TotalSeconds:F1} s");
     }
 
     [Fact]
@@ -217,7 +218,7 @@ public class PackageUseTests(PackedLibrary package) : IClassFixture<PackedLibrar
             $"{Usings}\n\n{SamplerCode}"));
 
         var run = ChildProcess.Run("dotnet", [DotnetRepl(), "--run", notebook, "--exit-after-run", "--output-path", executed],
-            folder, package.Environment(), TimeSpan.FromMinutes(8));
+            folder, package.Environment(), ExecutedNotebooks.Timeout());
         Assert.True(File.Exists(executed), $"dotnet-repl wrote no executed notebook (exit code {run.ExitCode}):\n{run.Output}");
         var outputs = JsonNode.Parse(File.ReadAllText(executed))!["cells"]!.AsArray()
             .SelectMany(c => c!["outputs"]!.AsArray()).ToList();
@@ -225,7 +226,7 @@ public class PackageUseTests(PackedLibrary package) : IClassFixture<PackedLibrar
         Assert.True(errors.Count == 0 && run.ExitCode == 0, $"The notebook failed (exit code {run.ExitCode}): {string.Join("\n", errors)}\n{run.Output}");
         string text = string.Join("", outputs.Where(o => (string?)o!["output_type"] == "stream").Select(o => Text(o!["text"])));
         AssertSampled(text, "the notebook");
-        Console.WriteLine($"[package use] notebook {run.Elapsed.TotalSeconds:F0} s");
+        Console.WriteLine($"[package use] notebook {run.Elapsed.TotalSeconds:F1} s");
     }
 
     static void AssertSampled(string output, string who)
