@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Serialization;
 using System.Text.Json;
 using SoftDiffusion.Data;
 using SoftDiffusion.Evaluation;
@@ -18,12 +17,7 @@ namespace SoftDiffusion.Experiments;
 /// </summary>
 public sealed class FashionScorer : IDisposable
 {
-    static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    static JsonSerializerOptions Json => ScoreJson.Options;
 
     readonly FashionClassifierFeatures extractor;
     readonly FidStatistics reference;

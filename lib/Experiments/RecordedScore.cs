@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using System.Text.Json;
 using SoftDiffusion.Evaluation;
 using static TorchSharp.torch;
@@ -18,12 +17,7 @@ namespace SoftDiffusion.Experiments;
 /// jointly in both sets (sample k of both starts from the same x_1 with the same seed) and the reference features.</param>
 public sealed record RecordedScore(string Model, SampleScore Score, SamplerKind? PairedWith, FidInterval? Difference)
 {
-    static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    static JsonSerializerOptions Json => ScoreJson.Options;
 
     /// <summary>Reads the list written by <see cref="Save"/>.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>

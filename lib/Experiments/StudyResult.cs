@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using System.Text.Json;
 
 namespace SoftDiffusion.Experiments;
@@ -16,12 +15,7 @@ namespace SoftDiffusion.Experiments;
 public sealed record StudyResult(string Arm, string Change, long Steps, int BatchSize, double TrainingSeconds, SampleScore Score,
     Evaluation.FidInterval? DifferenceToBaseline)
 {
-    static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    static JsonSerializerOptions Json => ScoreJson.Options;
 
     /// <summary>Reads the list written by <see cref="Save"/>.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
