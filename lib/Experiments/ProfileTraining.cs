@@ -165,14 +165,16 @@ public sealed class ProfileTraining : IDisposable
         Path.Combine(ProjectPaths.Runs, $"ablation-{recipe.Name}-{ProfileFolderName(profile)}");
 
     /// <summary>runs/&lt;data&gt;-&lt;recipe&gt;-&lt;profile&gt; (e.g. runs/fashion-blur-cpu, runs/celeba-blur-paper) under
-    /// <see cref="ProjectPaths.Runs"/>; for smoke a fresh temporary folder, so every smoke run starts at step 0.</summary>
+    /// <see cref="ProjectPaths.Runs"/>, with -seed&lt;N&gt; appended when the training seed is not 0 (a second seed is a
+    /// second run, never a resume of the first); for smoke a fresh temporary folder, so every smoke run starts at step 0.</summary>
     /// <param name="profile">The profile.</param>
     /// <param name="recipe">The recipe (default <see cref="TrainingRecipe.Blur"/>).</param>
     /// <param name="data"><see cref="TrainingSet.Name"/> (default Fashion-MNIST).</param>
     public static string DefaultRunDirectory(Profile profile, TrainingRecipe? recipe = null, string data = TrainingSet.FashionMnistName) =>
         profile.Name == ProfileName.Smoke
             ? Path.Combine(Path.GetTempPath(), $"soft-diffusion-smoke-{Guid.NewGuid():N}")
-            : Path.Combine(ProjectPaths.Runs, $"{data}-{(recipe ?? TrainingRecipe.Blur).Name}-{ProfileFolderName(profile)}");
+            : Path.Combine(ProjectPaths.Runs, $"{data}-{(recipe ?? TrainingRecipe.Blur).Name}-{ProfileFolderName(profile)}" +
+                (profile.Training.Seed == 0 ? "" : $"-seed{profile.Training.Seed}"));
 
     // The profile's network with the data's channels; sizes the network cannot halve often enough are named here
     // rather than at the first forward pass.

@@ -96,13 +96,15 @@ public static class ElfVersionPatcher
 
     /// <summary>
     /// Patches the file in place when it needs it: writes a temporary copy and renames it over the original,
-    /// so a reader never sees a half-written library. Returns true when the file was rewritten.
+    /// so a reader never sees a half-written library. The temporary name is this process's and thread's own: two
+    /// programs started at once on a fresh build both patch the file, and both renames succeed with the same bytes.
+    /// Returns true when the file was rewritten.
     /// </summary>
     public static bool MarkWeakInFile(string path, string version)
     {
         byte[] bytes = File.ReadAllBytes(path);
         if (!MarkWeak(bytes, version, path)) return false;
-        string temp = path + ".patching";
+        string temp = $"{path}.{Environment.ProcessId}-{Environment.CurrentManagedThreadId}.patching";
         File.WriteAllBytes(temp, bytes);
         File.Move(temp, path, overwrite: true);
         return true;

@@ -116,6 +116,8 @@ public sealed class CelebATrainingTests(CelebAPreparedFixture prepared) : IClass
             Assert.Equal((TrainingSet.CelebAName, 8), (data.Name, data.Count));
             Assert.True(File.Exists(Path.Combine(root, "cache", "celeba64-train.u8")));
             Assert.Equal(Path.Combine(root, "celeba-blur-cpu"), ProfileTraining.DefaultRunDirectory(Profile.Cpu, TrainingRecipe.Blur, data.Name));
+            var seedOne = Profile.Cpu with { Training = Profile.Cpu.Training with { Seed = 1 } };
+            Assert.Equal(Path.Combine(root, "celeba-blur-cpu-seed1"), ProfileTraining.DefaultRunDirectory(seedOne, TrainingRecipe.Blur, data.Name));
         }
         finally
         {

@@ -102,6 +102,34 @@ public class ElfVersionPatcherTests
     }
 
     [Fact]
+    public void PatchesOneFileFromManyThreadsAtOnce()
+    {
+        // Two programs started together on a fresh build both find the bridge unpatched; each must patch and rename
+        // without tripping over the other's temporary file (a shared temporary name made the second rename fail).
+        byte[] expected = BuildElf();
+        ElfVersionPatcher.MarkWeak(expected, ElfVersionPatcher.AnchorVersion);
+        string folder = Directory.CreateTempSubdirectory("elf-race-").FullName;
+        try
+        {
+            for (int round = 0; round < 20; round++)
+            {
+                string path = Path.Combine(folder, $"bridge{round}.so");
+                File.WriteAllBytes(path, BuildElf());
+                using var start = new Barrier(8);
+                var patchers = Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(() =>
+                {
+                    start.SignalAndWait();
+                    ElfVersionPatcher.MarkWeakInFile(path, ElfVersionPatcher.AnchorVersion);
+                }, TaskCreationOptions.LongRunning)).ToArray();
+                Task.WaitAll(patchers);
+                Assert.Equal(expected, File.ReadAllBytes(path));
+            }
+            Assert.Empty(Directory.GetFiles(folder, "*.patching"));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
     public void LeavesAFileWithoutTheRequirementUntouched()
     {
         string path = Path.GetTempFileName();

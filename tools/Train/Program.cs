@@ -6,17 +6,19 @@ using SoftDiffusion.Workbook;
 // it when it holds a checkpoint, with a sample grid every N steps. The data is that of notebook 04: CelebA-64 in the
 // paper profile or when SOFT_DIFFUSION_CELEBA names a CelebA folder, else Fashion-MNIST. Usage:
 //   dotnet run -c Release --project tools/Train -- [--profile smoke|cpu|paper] [--recipe NAME] [--ablation] [--steps N]
-//       [--run DIR] [--sample-every N] [--arm NAME] [--export FILE]
+//       [--run DIR] [--sample-every N] [--arm NAME] [--export FILE] [--seed N]
 // --export writes the EMA network with C_t and p_1 as a compact model file (ShippedModel) after training (--steps 0: now).
 // --arm trains an arm of the recipe study (RecipeStudy) for its budget into runs/study-<arm> (cpu scale, Fashion-MNIST).
 // Default: the run's remaining steps, into runs/<data>-<recipe>-<profile> (with --ablation: Fashion-MNIST for the
 // profile's ablation budget into runs/ablation-<recipe>-<profile>, as notebook 06; smoke: a temporary folder).
+// --seed N sets the training seed (initial weights, data order, t and noise draws; default 0); a run of another seed
+// gets its own default folder (runs/<data>-<recipe>-<profile>-seed<N>), so seeds can be compared.
 // --checkpoint-every N / --checkpoint-minutes M override the profile's checkpoint interval (steps / wall time).
 // Ctrl-C or SIGTERM stops at the next step boundary and writes that step's checkpoint; running the same command again
 // resumes there. A second Ctrl-C stops at once.
 string recipes = string.Join("|", TrainingRecipe.All.Select(r => r.Name));
 string usage = $"Usage: --profile smoke|cpu|paper, --recipe {recipes}, --ablation, --steps N, --run DIR, --sample-every N, --export FILE, " +
-    $"--checkpoint-every N, --checkpoint-minutes M, --arm {string.Join("|", RecipeStudy.Arms.Select(a => a.Name))}";
+    $"--checkpoint-every N, --checkpoint-minutes M, --seed N, --arm {string.Join("|", RecipeStudy.Arms.Select(a => a.Name))}";
 var profile = Profile.Cpu;
 var recipe = TrainingRecipe.Blur;
 bool ablation = false;
@@ -25,6 +27,7 @@ string? runDirectory = null;
 int? sampleEvery = null;
 int? checkpointEvery = null;
 double? checkpointMinutes = null;
+long? seed = null;
 StudyArm? arm = null;
 string? export = null;
 try
@@ -46,6 +49,7 @@ try
             case "--sample-every": sampleEvery = int.Parse(Value()); break;
             case "--checkpoint-every": checkpointEvery = int.Parse(Value()); break;
             case "--checkpoint-minutes": checkpointMinutes = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
+            case "--seed": seed = long.Parse(Value()); break;
             case "--arm": arm = RecipeStudy.Find(Value()); break;
             case "--export": export = Path.GetFullPath(Value()); break;
             default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. {usage}"); return 64;
@@ -62,12 +66,13 @@ if (arm is not null)
 {
     profile = profile with { Network = arm.Network, Training = arm.Training };
     recipe = arm.Recipe;
-    runDirectory ??= Path.Combine(ProjectPaths.Runs, $"study-{arm.Name}");
+    runDirectory ??= Path.Combine(ProjectPaths.Runs, $"study-{arm.Name}" + (seed is null or 0 ? "" : $"-seed{seed}"));
 }
 profile = profile with { Training = profile.Training with
 {
     CheckpointEvery = checkpointEvery ?? profile.Training.CheckpointEvery,
     CheckpointMinutes = checkpointMinutes ?? profile.Training.CheckpointMinutes,
+    Seed = seed ?? profile.Training.Seed,
 } };
 Workbook.Init(profile);
 using var stop = new StopSignals();
