@@ -1,0 +1,96 @@
+using SoftDiffusion.Corruptions;
+using static TorchSharp.torch;
+
+namespace SoftDiffusion.Evaluation;
+
+/// <summary>
+/// The variance of a set of images per radial DCT band (docs/method.md §7.4): the orthonormal DCT-II of the blur
+/// (<see cref="Dct2d"/>), the variance of every coefficient over the images, averaged over the coefficients
+/// (k, l) of band b = floor(sqrt(k^2 + l^2)) and over channels. The blur of Soft Diffusion removes the high bands
+/// first, so this is where samples that are too smooth (too little energy in the high bands) or too grainy (too
+/// much) show, against the same spectrum of the data. White noise of standard deviation s has s^2 in every band.
+/// </summary>
+public sealed class DctBandSpectrum
+{
+    /// <summary>Mean per-coefficient variance of band b, for b = 0 .. <see cref="BandCount"/> - 1 (unbiased, N - 1).</summary>
+    public IReadOnlyList<double> Variance { get; }
+
+    /// <summary>DCT coefficients (k, l) per band (one channel).</summary>
+    public IReadOnlyList<int> CoefficientsPerBand { get; }
+
+    /// <summary>Images N behind the variances.</summary>
+    public long Images { get; }
+
+    DctBandSpectrum(double[] variance, int[] coefficientsPerBand, long images) =>
+        (Variance, CoefficientsPerBand, Images) = (variance, coefficientsPerBand, images);
+
+    /// <summary>Bands of an H x W image: floor(sqrt((H-1)^2 + (W-1)^2)) + 1.</summary>
+    public static int BandCount(long height, long width)
+    {
+        CheckSize(height, width);
+        return (int)Math.Floor(Math.Sqrt((double)(height - 1) * (height - 1) + (double)(width - 1) * (width - 1))) + 1;
+    }
+
+    /// <summary>The band of every DCT coefficient, b(k, l) = floor(sqrt(k^2 + l^2)) [H, W] (int64, CPU); k is the
+    /// vertical and l the horizontal frequency index of <see cref="Dct2d"/>.</summary>
+    public static Tensor BandIndex(long height, long width)
+    {
+        CheckSize(height, width);
+        using var scope = NewDisposeScope();
+        var k = arange(height, dtype: ScalarType.Float64).unsqueeze(1);
+        var l = arange(width, dtype: ScalarType.Float64).unsqueeze(0);
+        // + 1e-9 keeps exact squares (k, l) = (3, 4) in band 5 whatever sqrt's last bit.
+        return (k.square() + l.square()).sqrt().add(1e-9).floor().to(ScalarType.Int64).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The mean of a per-coefficient quantity over each band: values [H, W] or [C, H, W] (channels are
+    /// averaged too) to one number per band.</summary>
+    /// <exception cref="ArgumentException">values is not of rank 2 or 3.</exception>
+    public static double[] BandMean(Tensor values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.dim() is not (2 or 3))
+            throw new ArgumentException($"Expected per-coefficient values of rank 2 [H, W] or 3 [C, H, W], received rank {values.dim()} with shape [{string.Join(", ", values.shape)}].", nameof(values));
+        using var scope = NewDisposeScope();
+        long h = values.shape[^2], w = values.shape[^1];
+        var perCoefficient = values.to(ScalarType.Float64, CPU).reshape(-1, h, w).mean([0]).flatten();  // channels averaged
+        var band = BandIndex(h, w).flatten();
+        int count = BandCount(h, w);
+        var sums = zeros(count, dtype: ScalarType.Float64).index_add_(0, band, perCoefficient, 1);
+        var sizes = zeros(count, dtype: ScalarType.Float64).index_add_(0, band, ones_like(perCoefficient), 1);
+        return (sums / sizes).data<double>().ToArray();
+    }
+
+    /// <summary>The band spectrum of images [N, C, H, W] (N >= 2), read <paramref name="batchSize"/> at a time.</summary>
+    /// <exception cref="ArgumentException">images is not [N, C, H, W] of a floating-point dtype, or N &lt; 2.</exception>
+    public static DctBandSpectrum Of(Tensor images, long batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.dim() != 4)
+            throw new ArgumentException($"Expected images of rank 4 [N, C, H, W], received rank {images.dim()} with shape [{string.Join(", ", images.shape)}].", nameof(images));
+        if (images.shape[0] < 2)
+            throw new ArgumentException($"Expected at least 2 images for a variance, received {images.shape[0]}.", nameof(images));
+        using var moments = DctMoments.Compute(images, batchSize);
+        return From(moments);
+    }
+
+    /// <summary>The band spectrum from per-coefficient moments (e.g. of the training data).</summary>
+    public static DctBandSpectrum From(DctMoments moments)
+    {
+        ArgumentNullException.ThrowIfNull(moments);
+        if (moments.Count < 2)
+            throw new ArgumentException($"Expected moments of at least 2 images for a variance, received {moments.Count}.", nameof(moments));
+        using var scope = NewDisposeScope();
+        long n = moments.Count, h = moments.Mean.shape[^2], w = moments.Mean.shape[^1];
+        var variance = moments.Variance() * (n / (n - 1.0));   // population -> unbiased
+        var band = BandIndex(h, w).flatten();
+        var counts = zeros(BandCount(h, w), dtype: ScalarType.Int64).index_add_(0, band, ones_like(band), 1);
+        return new DctBandSpectrum(BandMean(variance), counts.data<long>().Select(c => (int)c).ToArray(), n);
+    }
+
+    static void CheckSize(long height, long width)
+    {
+        if (height < 1 || width < 1)
+            throw new ArgumentOutOfRangeException(nameof(height), $"Expected H, W >= 1, received {height} x {width}.");
+    }
+}
