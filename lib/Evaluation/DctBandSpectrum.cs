@@ -83,9 +83,17 @@ public sealed class DctBandSpectrum
         using var scope = NewDisposeScope();
         long n = moments.Count, h = moments.Mean.shape[^2], w = moments.Mean.shape[^1];
         var variance = moments.Variance() * (n / (n - 1.0));   // population -> unbiased
-        var band = BandIndex(h, w).flatten();
-        var counts = zeros(BandCount(h, w), dtype: ScalarType.Int64).index_add_(0, band, ones_like(band), 1);
-        return new DctBandSpectrum(BandMean(variance), counts.data<long>().Select(c => (int)c).ToArray(), n);
+        return new DctBandSpectrum(BandMean(variance), CoefficientCounts(h, w), n);
+    }
+
+    /// <summary>DCT coefficients (k, l) in each band of an H x W image (they sum to H W): to turn a per-coefficient mean
+    /// back into a sum over a band.</summary>
+    public static int[] CoefficientCounts(long height, long width)
+    {
+        using var scope = NewDisposeScope();
+        var band = BandIndex(height, width).flatten();
+        var counts = zeros(BandCount(height, width), dtype: ScalarType.Int64).index_add_(0, band, ones_like(band), 1);
+        return counts.data<long>().Select(c => (int)c).ToArray();
     }
 
     static void CheckSize(long height, long width)

@@ -88,6 +88,32 @@ public sealed class TrainedModel : IDisposable
         return sampler.Sample(Denoiser, Corruption, Noise, x1, steps, noise, callback);
     }
 
+    /// <summary>Samples k = 0 .. count - 1 drawn <paramref name="batchSize"/> at a time (the same samples as one
+    /// <see cref="Generate"/> call with the same seed: sample k uses generator seed + k), final x_0 only, on the CPU.</summary>
+    /// <param name="sampler">Naive, Momentum or Soft DDIM.</param>
+    /// <param name="count">Samples N.</param>
+    /// <param name="steps">Sampler steps (NFE).</param>
+    /// <param name="seed">Seed of the per-sample generators.</param>
+    /// <param name="batchSize">Samples per sampler call.</param>
+    /// <returns>x_0 [N, C, H, W] on the CPU.</returns>
+    public Tensor GenerateInBatches(ISampler sampler, int count, int steps, long seed, int batchSize = 100)
+    {
+        if (count < 1 || batchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(count), $"Expected count >= 1 and batchSize >= 1, received {count} and {batchSize}.");
+        var parts = new List<Tensor>();
+        try
+        {
+            for (int first = 0; first < count; first += batchSize)
+                using (var result = Generate(sampler, Math.Min(batchSize, count - first), steps, seed, first))
+                    parts.Add(result.X.cpu().clone());
+            return cat(parts.ToArray(), 0);
+        }
+        finally
+        {
+            foreach (var part in parts) part.Dispose();
+        }
+    }
+
     IStartDistribution StartDistribution(StartKind start)
     {
         if (start == StartKind.Fitted) return Start;

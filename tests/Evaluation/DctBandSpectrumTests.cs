@@ -17,6 +17,10 @@ public class DctBandSpectrumTests
         Assert.Equal(38, band[27, 27].item<long>());     // floor(27 sqrt(2))
         Assert.Equal(39, DctBandSpectrum.BandCount(28, 28));
         Assert.Equal(1, DctBandSpectrum.BandCount(1, 1));
+        var counts = DctBandSpectrum.CoefficientCounts(28, 28);
+        Assert.Equal(784, counts.Sum());
+        Assert.Equal([1, 3, 5], counts[..3]);            // (0,0); (0,1) (1,0) (1,1); (0,2) (2,0) (1,2) (2,1) (2,2)
+        Assert.Equal(1, counts[38]);                      // (27, 27) alone
     }
 
     [Fact]
