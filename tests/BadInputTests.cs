@@ -250,6 +250,21 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void BandSpectrumGivenImagesOfTheWrongRank()
+    {
+        var e = Assert.Throws<ArgumentException>(() => DctBandSpectrum.Of(zeros(5, 28, 28)));
+        Assert.Contains("Expected images of rank 4 [N, C, H, W], received rank 3 with shape [5, 28, 28]", e.Message);
+    }
+
+    [Fact]
+    public void WienerReferenceGivenAMaskingCorruption()
+    {
+        using var moments = new DctMoments(zeros(1, 8, 8), ones(1, 8, 8), 10);
+        var e = Assert.Throws<ArgumentException>(() => new DctWienerDenoiser(moments, new MaskCorruption(8, 8), new GeometricNoiseSchedule()));
+        Assert.Contains("Expected a corruption diagonal in the DCT basis (BlurCorruption or IdentityCorruption), received MaskCorruption", e.Message);
+    }
+
+    [Fact]
     public void MaskGivenImagesOfAnotherSize()
     {
         var mask = new MaskCorruption(8, 8);
