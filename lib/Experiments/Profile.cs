@@ -50,6 +50,45 @@ public sealed record Profile(
     /// <summary>The environment variable that selects the profile.</summary>
     public const string EnvironmentVariable = "SOFT_DIFFUSION_PROFILE";
 
+    /// <summary>The environment variable that turns the profile into a <see cref="Trial"/> of that many training steps.</summary>
+    public const string TrialStepsVariable = "SOFT_DIFFUSION_TRIAL_STEPS";
+
+    /// <summary>Training steps of every run when this is a <see cref="Trial"/>; null for the profile itself.</summary>
+    public int? TrialSteps { get; init; }
+
+    /// <summary>The profile's name in run folders and messages: "cpu", "paper", ...; a trial adds "-trial", so its runs never
+    /// mix with the profile's own.</summary>
+    public string FolderName => Name.ToString().ToLowerInvariant() + (TrialSteps is null ? "" : "-trial");
+
+    /// <summary>
+    /// A trial of this profile, to check on a small machine that its notebooks and tools run before committing hours or a
+    /// GPU to it: the profile's network (fitted to the data), recipes, data and image sizes, but <paramref name="steps"/>
+    /// training steps per run (ablations too), batches of at most 8, and the smoke profile's statistics, sampler, score and
+    /// NFE counts. Its runs go to their own folders (<see cref="FolderName"/>). Set by SOFT_DIFFUSION_TRIAL_STEPS.
+    /// </summary>
+    /// <param name="steps">Training steps of every run (at least 1).</param>
+    public Profile Trial(int steps) => steps < 1
+        ? throw new ArgumentOutOfRangeException(nameof(steps), steps, "Expected at least 1 training step for a trial.")
+        : this with
+        {
+            TrialSteps = steps,
+            TrainingSteps = steps,
+            AblationSteps = steps,
+            Training = Training with
+            {
+                BatchSize = Math.Min(Training.BatchSize, 8),
+                WarmupSteps = Math.Min(Training.WarmupSteps, steps),
+                DecaySteps = Training.DecaySteps == 0 ? 0 : steps,
+            },
+            ImagesShown = Smoke.ImagesShown,
+            ImagesForStatistics = Smoke.ImagesForStatistics,
+            SampleEvery = 0,
+            SamplerSteps = Smoke.SamplerSteps,
+            EvaluationSamples = Smoke.EvaluationSamples,
+            NfeSweep = Smoke.NfeSweep,
+            ComparisonNfe = Smoke.ComparisonNfe,
+        };
+
     /// <summary>Seconds: the tiny U-Net for 20 steps of batch 16 on 512 images, a 10-step sampler; ablations of 4
     /// steps, scores of 16 samples (a singular covariance, flagged as such) at 2 and 4 NFE.</summary>
     public static Profile Smoke { get; } = new(ProfileName.Smoke, ImagesShown: 16, ImagesForStatistics: 500,
@@ -94,7 +133,17 @@ public sealed record Profile(
     /// since the paper profile starts a 1.3 M-step training run in notebook 04. Whether CUDA is available does not
     /// change the profile, only the device (<c>Workbook.Init</c> trains the cpu scale on the GPU then).</summary>
     /// <param name="cudaAvailable">Whether CUDA is available (kept for callers; it no longer selects paper).</param>
-    /// <exception cref="ArgumentException">SOFT_DIFFUSION_PROFILE names no profile (the message lists the three).</exception>
-    public static Profile FromEnvironment(bool cudaAvailable) =>
-        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } name ? Parse(name) : Cpu;
+    /// <remarks>SOFT_DIFFUSION_TRIAL_STEPS=N makes it a <see cref="Trial"/> of N steps.</remarks>
+    /// <exception cref="ArgumentException">SOFT_DIFFUSION_PROFILE names no profile (the message lists the three), or
+    /// SOFT_DIFFUSION_TRIAL_STEPS is not a positive whole number.</exception>
+    public static Profile FromEnvironment(bool cudaAvailable)
+    {
+        var profile = Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } name ? Parse(name) : Cpu;
+        return Environment.GetEnvironmentVariable(TrialStepsVariable) switch
+        {
+            null or "" => profile,
+            var text when int.TryParse(text, out int steps) && steps >= 1 => profile.Trial(steps),
+            var text => throw new ArgumentException($"{TrialStepsVariable} must be a positive whole number of training steps, got '{text}'."),
+        };
+    }
 }

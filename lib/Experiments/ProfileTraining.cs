@@ -162,7 +162,7 @@ public sealed class ProfileTraining : IDisposable
 
     /// <summary>runs/ablation-&lt;recipe&gt;-&lt;profile&gt; under <see cref="ProjectPaths.Runs"/> (Fashion-MNIST).</summary>
     public static string AblationDirectory(Profile profile, TrainingRecipe recipe) =>
-        Path.Combine(ProjectPaths.Runs, $"ablation-{recipe.Name}-{ProfileFolderName(profile)}");
+        Path.Combine(ProjectPaths.Runs, $"ablation-{recipe.Name}-{profile.FolderName}");
 
     /// <summary>runs/&lt;data&gt;-&lt;recipe&gt;-&lt;profile&gt; (e.g. runs/fashion-blur-cpu, runs/celeba-blur-paper) under
     /// <see cref="ProjectPaths.Runs"/>, with -seed&lt;N&gt; appended when the training seed is not 0 (a second seed is a
@@ -173,22 +173,13 @@ public sealed class ProfileTraining : IDisposable
     public static string DefaultRunDirectory(Profile profile, TrainingRecipe? recipe = null, string data = TrainingSet.FashionMnistName) =>
         profile.Name == ProfileName.Smoke
             ? Path.Combine(Path.GetTempPath(), $"soft-diffusion-smoke-{Guid.NewGuid():N}")
-            : Path.Combine(ProjectPaths.Runs, $"{data}-{(recipe ?? TrainingRecipe.Blur).Name}-{ProfileFolderName(profile)}" +
+            : Path.Combine(ProjectPaths.Runs, $"{data}-{(recipe ?? TrainingRecipe.Blur).Name}-{profile.FolderName}" +
                 (profile.Training.Seed == 0 ? "" : $"-seed{profile.Training.Seed}"));
 
-    // The profile's network with the data's channels; sizes the network cannot halve often enough are named here
-    // rather than at the first forward pass.
-    static UNetConfig NetworkFor(Profile profile, TrainingSet data)
-    {
-        var config = profile.Network with { ImageChannels = (int)data.ImageShape[0] };
-        if (data.ImageShape[1] % config.SizeDivisor != 0 || data.ImageShape[2] % config.SizeDivisor != 0)
-            throw new ArgumentException(
-                $"Expected images whose sides are divisible by {config.SizeDivisor} for the {ProfileFolderName(profile)} profile's U-Net " +
-                $"({config.Levels} levels), got {data.Name} images of {data.ImageShape[1]} x {data.ImageShape[2]}.", nameof(data));
-        return config;
-    }
-
-    static string ProfileFolderName(Profile profile) => profile.Name.ToString().ToLowerInvariant();
+    // The profile's network with the data's channels, fitted to the data's image size (the paper's 4-level U-Net keeps
+    // 3 levels on 28 x 28 Fashion-MNIST; Describe says so).
+    static UNetConfig NetworkFor(Profile profile, TrainingSet data) =>
+        (profile.Network with { ImageChannels = (int)data.ImageShape[0] }).FittedTo(data.ImageShape[1], data.ImageShape[2]);
 
     // The run folder records its recipe; opening it with another recipe names the first difference.
     static void CheckRecipe(RunDirectory run, TrainingRecipe recipe)
@@ -211,10 +202,14 @@ public sealed class ProfileTraining : IDisposable
 
     /// <summary>What is trained on what, and from which step: one line per fact.</summary>
     public string Describe() => string.Join(Environment.NewLine,
-        $"Profile {ProfileFolderName(Profile)}: U-Net with {network.ParameterCount():N0} parameters, batch {Profile.Training.BatchSize}, {TotalSteps} steps in all",
+        $"Profile {Profile.FolderName}: U-Net with {network.ParameterCount():N0} parameters{FittedNote()}, batch {Profile.Training.BatchSize}, {TotalSteps} steps in all",
         $"Recipe {Recipe.Name}: {Recipe.Describe()}",
         $"Data: {Data.Description}",
         $"Run: {Run.Root} ({(Resumed ? $"resumed at step {StartStep}" : "new")}), {RemainingSteps} of {TotalSteps} steps to go");
+
+    string FittedNote() => network.Config.Levels == Profile.Network.Levels ? ""
+        : $" ({network.Config.Levels} of the profile's {Profile.Network.Levels} resolution levels: {Data.ImageShape[1]} x {Data.ImageShape[2]} images " +
+          $"do not halve {Profile.Network.Levels - 1} times)";
 
     /// <summary>Trains <paramref name="steps"/> more steps, writing a sample grid every <see cref="SampleEvery"/> steps.
     /// When <paramref name="cancellation"/> is cancelled (Ctrl-C in tools/Train, the kernel's interrupt in a notebook

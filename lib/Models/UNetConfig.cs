@@ -49,6 +49,24 @@ public sealed record UNetConfig(
     public static UNetConfig Paper(int imageChannels = 3) =>
         new(imageChannels, BaseChannels: 128, ChannelMultipliers: [1, 2, 2, 2], BlocksPerLevel: 4, AttentionLevels: [2], Dropout: 0.1);
 
+    /// <summary>This network for images of <paramref name="height"/> x <paramref name="width"/>: unchanged when both sides
+    /// divide by <see cref="SizeDivisor"/>, else with its lowest-resolution levels dropped until they do (attention only at
+    /// levels that remain), e.g. the paper's 4-level U-Net on 28 x 28 Fashion-MNIST keeps levels 28, 14, 7 [choice: no
+    /// padding, so the data, the blur and the scorer see the images as they are].</summary>
+    /// <param name="height">H of the images.</param>
+    /// <param name="width">W of the images.</param>
+    public UNetConfig FittedTo(long height, long width)
+    {
+        if (height < 1 || width < 1) throw new ArgumentException($"Expected positive image sides, got {height} x {width}.");
+        int levels = Levels;
+        while (levels > 1 && (height % (1 << (levels - 1)) != 0 || width % (1 << (levels - 1)) != 0)) levels--;
+        return levels == Levels ? this : this with
+        {
+            ChannelMultipliers = ChannelMultipliers[..levels],
+            AttentionLevels = AttentionLevels.Where(l => l < levels).ToArray(),
+        };
+    }
+
     /// <summary>Every setting as a (name, value) pair, for fingerprints, equality and messages such as
     /// "checkpoint base channels 64, this model 32".</summary>
     public IReadOnlyList<(string Name, string Value)> Describe() =>

@@ -21,6 +21,10 @@ public static class TorchNatives
     /// <summary>The folder LibTorchSharp was loaded from, or null before <see cref="EnsureLoaded"/>.</summary>
     public static string? LoadedFrom => loadedFrom;
 
+    /// <summary>How OpenMP threads wait, as set before the natives loaded (<see cref="ThreadPolicy.ApplyOpenMpWaiting"/>);
+    /// null before <see cref="EnsureLoaded"/>.</summary>
+    public static string? OpenMpWaiting { get; private set; }
+
     /// <summary>True when the last <see cref="EnsureLoaded"/> had to mark GLIBCXX_3.4.32 weak in the loaded file.</summary>
     public static bool Patched { get; private set; }
 
@@ -37,6 +41,7 @@ public static class TorchNatives
         lock (Gate)
         {
             if (loadedFrom is not null) return;
+            OpenMpWaiting = ThreadPolicy.ApplyOpenMpWaiting();   // libgomp reads it once, when libtorch loads
             var (bridgeDirectory, libTorchDirectory) = FindNatives();
             // In NuGet's package folders libtorch and LibTorchSharp sit in different packages: libtorch is loaded first,
             // so the loader resolves LibTorchSharp's dependencies (libtorch, c10, torch_cpu) to it by name.

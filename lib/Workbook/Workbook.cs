@@ -18,14 +18,16 @@ public static class Workbook
     /// <summary>Sets everything up; safe to call again (re-running the first cell).</summary>
     /// <param name="profile">Overrides SOFT_DIFFUSION_PROFILE.</param>
     /// <param name="seed">Seed of torch's default generator.</param>
-    /// <param name="threads">Intra-op threads (default: SOFT_DIFFUSION_THREADS when set, else all cores; one thread
-    /// per process is faster when two runs share a 2-core machine).</param>
+    /// <param name="threads">Intra-op threads (default: SOFT_DIFFUSION_THREADS when set, else the cores not busy with other
+    /// work when Init runs, <see cref="ThreadPolicy.Choose"/>; one thread per process is faster when two runs share a
+    /// 2-core machine).</param>
     public static WorkbookSession Init(Profile? profile = null, long seed = DefaultSeed, int? threads = null)
     {
         TorchNatives.EnsureLoaded();
         FSharpCoreRedirect.Install();
         if (NotebookFormatters.InHost) NotebookFormatters.Register();
-        torch.set_num_threads(threads ?? ThreadsFromEnvironment() ?? Environment.ProcessorCount);
+        var threadChoice = ThreadPolicy.Choose(threads);
+        torch.set_num_threads(threadChoice.Threads);
         torch.manual_seed(seed);
 
         bool cuda = torch.cuda.is_available();
@@ -34,21 +36,12 @@ public static class Workbook
             cuda ? CUDA : CPU,
             seed,
             torch.get_num_threads(),
+            $"{threadChoice.Reason}; {TorchNatives.OpenMpWaiting}",
             TorchSharpVersion,
             LibTorchVersion);
         Console.WriteLine(session.Summary);
         return session;
     }
-
-    /// <summary>The environment variable that sets the number of intra-op threads.</summary>
-    public const string ThreadsVariable = "SOFT_DIFFUSION_THREADS";
-
-    static int? ThreadsFromEnvironment() => Environment.GetEnvironmentVariable(ThreadsVariable) switch
-    {
-        null or "" => null,
-        var text when int.TryParse(text, out int n) && n >= 1 => n,
-        var text => throw new ArgumentException($"{ThreadsVariable} must be a positive whole number of threads, got '{text}'."),
-    };
 
     /// <summary>TorchSharp's package version.</summary>
     public static string TorchSharpVersion =>

@@ -77,4 +77,48 @@ public class ProfileTests
         Assert.Equal(50_000, Profile.Paper.EvaluationSamples);
         Assert.True(Profile.Cpu.NfeSweep[0] <= 10 && Profile.Cpu.NfeSweep[^1] >= 200, "the issue asks for NFE 10 to 200 or more");
     }
+
+    [Fact]
+    public void ATrialKeepsTheNetworkAndDataButShrinksEveryCount()
+    {
+        var trial = Profile.Paper.Trial(3);
+        Assert.Equal((ProfileName.Paper, 3, "paper-trial"), (trial.Name, trial.TrialSteps, trial.FolderName));
+        Assert.Equal(Profile.Paper.Network, trial.Network);
+        Assert.Equal((3L, 3, 8), (trial.TrainingSteps, trial.AblationSteps, trial.Training.BatchSize));
+        Assert.Equal(3, trial.Training.WarmupSteps);
+        Assert.Equal((Profile.Smoke.EvaluationSamples, Profile.Smoke.ComparisonNfe, Profile.Smoke.SamplerSteps),
+            (trial.EvaluationSamples, trial.ComparisonNfe, trial.SamplerSteps));
+        Assert.Equal(Profile.Smoke.NfeSweep, trial.NfeSweep);
+        Assert.Equal(3, Profile.Cpu.Trial(3).Training.DecaySteps);   // the cosine decay ends with the trial
+        var smallBatch = Profile.Smoke with { Training = Profile.Smoke.Training with { BatchSize = 4 } };
+        Assert.Equal(4, smallBatch.Trial(3).Training.BatchSize);   // never larger than the profile's
+        Assert.Equal(("paper", (int?)null), (Profile.Paper.FolderName, Profile.Paper.TrialSteps));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Profile.Paper.Trial(0));
+    }
+
+    [Fact]
+    public void TheTrialVariableMakesATrialAndRejectsWhatIsNotAStepCount()
+    {
+        string? savedProfile = Environment.GetEnvironmentVariable(Profile.EnvironmentVariable);
+        string? savedTrial = Environment.GetEnvironmentVariable(Profile.TrialStepsVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(Profile.EnvironmentVariable, "paper");
+            Environment.SetEnvironmentVariable(Profile.TrialStepsVariable, "2");
+            var trial = Profile.FromEnvironment(cudaAvailable: false);
+            Assert.Equal((ProfileName.Paper, (int?)2, 2L), (trial.Name, trial.TrialSteps, trial.TrainingSteps));
+            foreach (string bad in new[] { "0", "-1", "two", "1.5" })
+            {
+                Environment.SetEnvironmentVariable(Profile.TrialStepsVariable, bad);
+                var e = Assert.Throws<ArgumentException>(() => Profile.FromEnvironment(cudaAvailable: false));
+                Assert.Contains(Profile.TrialStepsVariable, e.Message);
+                Assert.Contains($"'{bad}'", e.Message);
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Profile.EnvironmentVariable, savedProfile);
+            Environment.SetEnvironmentVariable(Profile.TrialStepsVariable, savedTrial);
+        }
+    }
 }

@@ -116,6 +116,38 @@ public sealed class UNetTests(ITestOutputHelper output)
         Assert.Equal(58_687_747, paper.ParameterCount());
     }
 
+    [Theory]
+    [InlineData(64, 64, 4)]   // CelebA-64: the paper's 4 levels
+    [InlineData(32, 32, 4)]
+    [InlineData(28, 28, 3)]   // Fashion-MNIST: 28, 14, 7
+    [InlineData(28, 32, 3)]
+    [InlineData(30, 30, 2)]
+    [InlineData(27, 27, 1)]
+    public void FittingToAnImageSizeDropsTheLevelsItCannotHalve(int height, int width, int levels)
+    {
+        var fitted = UNetConfig.Paper(1).FittedTo(height, width);
+        Assert.Equal(levels, fitted.Levels);
+        Assert.Equal(UNetConfig.Paper(1).ChannelMultipliers[..levels], fitted.ChannelMultipliers);
+        Assert.Equal(0, height % fitted.SizeDivisor + width % fitted.SizeDivisor);
+        Assert.All(fitted.AttentionLevels, l => Assert.True(l < levels));
+        Assert.Equal(levels > 2 ? [2] : Array.Empty<int>(), fitted.AttentionLevels);
+        fitted.Validate();
+        var paper = UNetConfig.Paper(1);
+        if (levels == 4) Assert.Same(paper, paper.FittedTo(height, width));   // sizes that fit change nothing
+        Assert.Throws<ArgumentException>(() => UNetConfig.Paper(1).FittedTo(0, 28));
+    }
+
+    [Fact]
+    public void AFittedPaperNetworkRunsOnFashionMnistSizedImages()
+    {
+        var config = UNetConfig.Paper(1).FittedTo(28, 28) with { BaseChannels = 8, BlocksPerLevel = 1 };
+        using var network = new UNet(config);
+        using var x = randn(2, 1, 28, 28);
+        using var t = tensor(new float[] { 0.3f, 0.7f });
+        using var y = network.forward(x, t);
+        Assert.Equal(new long[] { 2, 1, 28, 28 }, y.shape);
+    }
+
     [Fact]
     public void ConfigurationsCompareByValue()
     {

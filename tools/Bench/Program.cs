@@ -3,8 +3,19 @@ using SoftDiffusion.Experiments;
 using SoftDiffusion.Models;
 using SoftDiffusion.Workbook;
 
-// Benchmarks: dotnet run -c Release --project tools/Bench -- [operators|method|all|training [steps] [memory-every]]
+// Benchmarks: dotnet run -c Release --project tools/Bench -- [operators|method|all|training [steps] [memory-every]|threads [blocks]]
+// threads: the training step per thread setting, idle and with a competing busy process (child processes "step").
 string what = args.Length > 0 ? args[0] : "all";
+if (what is "step")
+{
+    ThreadBenchmarks.Child();
+    return 0;
+}
+if (what is "threads")
+{
+    ThreadBenchmarks.Compare(blocks: args.Length > 1 ? int.Parse(args[1]) : 3);
+    return 0;
+}
 var session = Workbook.Init(Profile.Cpu);
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}");
 if (what is "operators")

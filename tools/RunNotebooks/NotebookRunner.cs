@@ -33,7 +33,13 @@ public sealed record NotebookRun(string Notebook, string Output, int ExitCode, T
 public static class NotebookRunner
 {
     /// <summary>Executes <paramref name="notebook"/> in <paramref name="profile"/> and writes the executed copy to <paramref name="output"/>.</summary>
-    public static NotebookRun Run(string notebook, string output, string profile, TimeSpan timeout)
+    /// <param name="notebook">The .ipynb to run.</param>
+    /// <param name="output">Where the executed copy goes.</param>
+    /// <param name="profile">SOFT_DIFFUSION_PROFILE of the kernel.</param>
+    /// <param name="timeout">The run is killed (and a TimeoutException thrown) after this.</param>
+    /// <param name="environment">More environment variables of the kernel (e.g. SOFT_DIFFUSION_TRIAL_STEPS); null removes one.</param>
+    public static NotebookRun Run(string notebook, string output, string profile, TimeSpan timeout,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         notebook = Path.GetFullPath(notebook);
         output = Path.GetFullPath(output);
@@ -51,6 +57,7 @@ public static class NotebookRunner
             start.ArgumentList.Add(arg);
         start.Environment["TERM"] = "dumb";
         start.Environment["SOFT_DIFFUSION_PROFILE"] = profile;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) start.Environment[name] = value;
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");

@@ -4,7 +4,11 @@ using SoftDiffusion.Tools;
 // The workbook's main job: every notebooks/*.ipynb, in order, headless, in one profile (cpu by default). Beside each
 // executed notebook it writes a self-contained HTML page (text, images, interactive charts, plotly.js included).
 // Usage: dotnet run --project tools/RunNotebooks -- [--profile smoke|cpu|paper] [--only NAME] [--out FOLDER] [--timeout-minutes N]
+//   [--trial-steps N]
+// --trial-steps N runs a trial of the profile (SOFT_DIFFUSION_TRIAL_STEPS: its network and data, N training steps per run,
+// smoke-size scores), e.g. to check on a CPU that the paper profile's notebooks start before committing a GPU to them.
 string profile = "cpu", only = "", outFolder = "";
+int? trialSteps = null;
 int timeoutMinutes = 600;
 for (int i = 0; i < args.Length; i++)
 {
@@ -15,8 +19,9 @@ for (int i = 0; i < args.Length; i++)
         case "--only": only = Value(); break;
         case "--out": outFolder = Value(); break;
         case "--timeout-minutes": timeoutMinutes = int.Parse(Value()); break;
+        case "--trial-steps": trialSteps = int.Parse(Value()); break;
         default:
-            Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --profile smoke|cpu|paper, --only NAME, --out FOLDER, --timeout-minutes N");
+            Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: --profile smoke|cpu|paper, --only NAME, --out FOLDER, --timeout-minutes N, --trial-steps N");
             return 64;
     }
 }
@@ -28,7 +33,9 @@ if (profile is not ("smoke" or "cpu" or "paper"))
 
 string root = RepositoryRoot();
 string notebooks = Path.Combine(root, "notebooks");
-outFolder = outFolder.Length > 0 ? Path.GetFullPath(outFolder) : Path.Combine(root, "artifacts", "notebooks", profile);
+string profileLabel = trialSteps is null ? profile : $"{profile}-trial";
+outFolder = outFolder.Length > 0 ? Path.GetFullPath(outFolder) : Path.Combine(root, "artifacts", "notebooks", profileLabel);
+var environment = new Dictionary<string, string?> { ["SOFT_DIFFUSION_TRIAL_STEPS"] = trialSteps?.ToString() };
 var selected = Directory.GetFiles(notebooks, "*.ipynb").Order()
     .Where(n => only.Length == 0 || Path.GetFileNameWithoutExtension(n).Contains(only, StringComparison.OrdinalIgnoreCase))
     .ToList();
@@ -39,18 +46,18 @@ if (selected.Count == 0)
 }
 
 Restore(root);
-Console.WriteLine($"Running {selected.Count} notebook(s), profile {profile}; executed copies and their HTML pages go to {outFolder}");
+Console.WriteLine($"Running {selected.Count} notebook(s), profile {profileLabel}; executed copies and their HTML pages go to {outFolder}");
 var total = Stopwatch.StartNew();
 int failures = 0;
 foreach (var notebook in selected)
 {
-    var run = NotebookRunner.Run(notebook, Path.Combine(outFolder, Path.GetFileName(notebook)), profile, TimeSpan.FromMinutes(timeoutMinutes));
+    var run = NotebookRunner.Run(notebook, Path.Combine(outFolder, Path.GetFileName(notebook)), profile, TimeSpan.FromMinutes(timeoutMinutes), environment);
     Console.WriteLine(run.Succeeded ? $"  {Path.GetFileName(notebook),-28} ok      {run.Duration.TotalSeconds,8:F1} s  -> {run.Output}" : run.Describe());
     if (File.Exists(run.Output))   // a page of a failed run shows its errors too
-        Console.WriteLine($"  {"",-28} page                 -> {NotebookHtmlExporter.Export(run.Output, $"{profile} profile, executed {DateTime.Now:yyyy-MM-dd HH:mm}")}");
+        Console.WriteLine($"  {"",-28} page                 -> {NotebookHtmlExporter.Export(run.Output, $"{profileLabel} profile, executed {DateTime.Now:yyyy-MM-dd HH:mm}")}");
     if (!run.Succeeded) failures++;
 }
-Console.WriteLine($"{selected.Count - failures} of {selected.Count} notebooks ran without errors in {total.Elapsed.TotalMinutes:F1} min (profile {profile}).");
+Console.WriteLine($"{selected.Count - failures} of {selected.Count} notebooks ran without errors in {total.Elapsed.TotalMinutes:F1} min (profile {profileLabel}).");
 return failures == 0 ? 0 : 1;
 
 static string RepositoryRoot()
