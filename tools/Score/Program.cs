@@ -36,31 +36,28 @@ bool collect = false, collectScores = false;
 string? exportFolder = null;
 string? modelFile = null;
 string[]? differenceOf = null;
-for (int i = 0; i < args.Length; i++)
+if (ToolArguments.Read(args, usage, (option, value) =>
 {
-    string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. {usage}");
-    switch (args[i])
+    switch (option)
     {
-        case "--profile": profile = Profile.Parse(Value()); break;
-        case "--recipe":
-            string name = Value();
-            recipe = TrainingRecipe.All.FirstOrDefault(r => r.Name == name) ?? throw new ArgumentException($"Unknown recipe '{name}'. {usage}");
-            break;
-        case "--arm": arm = RecipeStudy.Find(Value()); break;
-        case "--run": runDirectory = Path.GetFullPath(Value()); break;
-        case "--sampler": sampler = Enum.Parse<SamplerKind>(Value(), ignoreCase: true); break;
-        case "--start": start = Enum.Parse<StartKind>(Value(), ignoreCase: true); break;
-        case "--nfe": nfe = int.Parse(Value()); break;
-        case "--samples": samples = int.Parse(Value()); break;
-        case "--seed": seed = long.Parse(Value()); break;
+        case "--arm": arm = RecipeStudy.Find(value()); break;
+        case "--run": runDirectory = Path.GetFullPath(value()); break;
+        case "--model": modelFile = Path.GetFullPath(value()); break;
+        case "--profile": profile = Profile.Parse(value()); break;
+        case "--recipe": recipe = TrainingRecipe.Find(value()); break;
+        case "--sampler": sampler = Enum.Parse<SamplerKind>(value(), ignoreCase: true); break;
+        case "--nfe": nfe = int.Parse(value()); break;
+        case "--samples": samples = int.Parse(value()); break;
+        case "--seed": seed = long.Parse(value()); break;
+        case "--start": start = Enum.Parse<StartKind>(value(), ignoreCase: true); break;
+        case "--export": exportFolder = Path.GetFullPath(value()); break;
+        case "--difference": differenceOf = [value(), value()]; break;
         case "--collect-study": collect = true; break;
         case "--collect-scores": collectScores = true; break;
-        case "--difference": differenceOf = [Value(), Value()]; break;
-        case "--export": exportFolder = Path.GetFullPath(Value()); break;
-        case "--model": modelFile = Path.GetFullPath(Value()); break;
-        default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. {usage}"); return 64;
+        default: return false;
     }
-}
+    return true;
+}) is { } usageError) return usageError;
 if (differenceOf is not null)
 {
     Workbook.Init(profile);

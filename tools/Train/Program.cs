@@ -30,37 +30,25 @@ double? checkpointMinutes = null;
 long? seed = null;
 StudyArm? arm = null;
 string? export = null;
-try
+if (ToolArguments.Read(args, usage, (option, value) =>
 {
-    for (int i = 0; i < args.Length; i++)
+    switch (option)
     {
-        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. {usage}");
-        switch (args[i])
-        {
-            case "--profile": profile = Profile.Parse(Value()); break;
-            case "--recipe":
-                string name = Value();
-                recipe = TrainingRecipe.All.FirstOrDefault(r => r.Name == name)
-                    ?? throw new ArgumentException($"Unknown recipe '{name}'. {usage}");
-                break;
-            case "--ablation": ablation = true; break;
-            case "--steps": steps = long.Parse(Value()); break;
-            case "--run": runDirectory = Path.GetFullPath(Value()); break;
-            case "--sample-every": sampleEvery = int.Parse(Value()); break;
-            case "--checkpoint-every": checkpointEvery = int.Parse(Value()); break;
-            case "--checkpoint-minutes": checkpointMinutes = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
-            case "--seed": seed = long.Parse(Value()); break;
-            case "--arm": arm = RecipeStudy.Find(Value()); break;
-            case "--export": export = Path.GetFullPath(Value()); break;
-            default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. {usage}"); return 64;
-        }
+        case "--profile": profile = Profile.Parse(value()); break;
+        case "--recipe": recipe = TrainingRecipe.Find(value()); break;
+        case "--ablation": ablation = true; break;
+        case "--steps": steps = long.Parse(value()); break;
+        case "--run": runDirectory = Path.GetFullPath(value()); break;
+        case "--sample-every": sampleEvery = int.Parse(value()); break;
+        case "--checkpoint-every": checkpointEvery = int.Parse(value()); break;
+        case "--checkpoint-minutes": checkpointMinutes = double.Parse(value(), System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--seed": seed = long.Parse(value()); break;
+        case "--arm": arm = RecipeStudy.Find(value()); break;
+        case "--export": export = Path.GetFullPath(value()); break;
+        default: return false;
     }
-}
-catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
-{
-    Console.Error.WriteLine(e is ArgumentException ? e.Message : $"A numeric argument is not a number ({e.Message}). {usage}");
-    return 64;
-}
+    return true;
+}) is { } usageError) return usageError;
 
 if (arm is not null)
 {
