@@ -105,6 +105,7 @@ public sealed class SampleScorer : IDisposable
     FidEvaluator Evaluator(long count) => new(extractor, reference, new FidEvaluatorOptions(BatchSize: FeatureBatchSize, ComputeKid: true,
         Kid: new KernelInceptionDistanceOptions(SubsetCount: 100, SubsetSize: (int)Math.Min(1000, count))), referenceFeatures);
 
+    /// <summary>Frees the reference statistics, and the extractor when the scorer chose it.</summary>
     public void Dispose()
     {
         if (ownsExtractor) (extractor as IDisposable)?.Dispose();
