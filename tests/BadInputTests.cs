@@ -339,7 +339,7 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--recipe sharpen", "Unknown recipe 'sharpen'. Usage:")]
+    [InlineData("--recipe sharpen", "Unknown recipe 'sharpen': expected one of blur, ")]
     [InlineData("--profile gpu", "Unknown profile 'gpu': expected smoke, cpu or paper")]
     [InlineData("--steps many", "A numeric argument is not a number")]
     [InlineData("--steps", "--steps needs a value. Usage:")]

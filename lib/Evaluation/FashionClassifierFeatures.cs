@@ -35,8 +35,11 @@ public sealed class FashionClassifierFeatures : Module<Tensor, Tensor>, IFeature
     static Sequential ConvStage(long inChannels, long outChannels) => Sequential(
         Conv2d(inChannels, outChannels, 3, padding: 1, bias: false), BatchNorm2d(outChannels), ReLU(), MaxPool2d(2));
 
+    /// <summary>The <see cref="Name"/> of every instance, which labels its scores.</summary>
+    public const string ExtractorName = "FMNIST-CNN penultimate (not Inception FID)";
+
     /// <inheritdoc/>
-    public string Name => "FMNIST-CNN penultimate (not Inception FID)";
+    public string Name => ExtractorName;
 
     /// <inheritdoc/>
     public int Dimension => FeatureDimension;

@@ -29,28 +29,26 @@ public sealed record RecordedScore(string Model, SampleScore Score, SamplerKind?
     public static void Save(string path, IEnumerable<RecordedScore> scores) =>
         File.WriteAllText(path, JsonSerializer.Serialize(scores.ToList(), Json) + "\n");
 
-    /// <summary>Every cached score of the model folders <paramref name="models"/> (name, scores folder), each paired with
-    /// the reference sampler's score of the same settings (<see cref="PairedWith"/>). Scores whose features are not
-    /// cached are recorded without a difference.</summary>
-    /// <param name="models">Model names and their scores folders.</param>
+    /// <summary>Every cached score of the models <paramref name="models"/> (name, score cache of one extractor), each
+    /// paired with the reference sampler's score of the same settings (<see cref="PairedWith"/>). Scores whose features
+    /// are not cached are recorded without a difference.</summary>
+    /// <param name="models">Model names and their caches of the scorer's extractor (<see cref="SampleScorer.Cache"/>).</param>
     /// <param name="reference">The reference features of the scorer that made the scores.</param>
-    public static IReadOnlyList<RecordedScore> Collect(IEnumerable<(string Model, string ScoresFolder)> models, Tensor reference)
+    public static IReadOnlyList<RecordedScore> Collect(IEnumerable<(string Model, ScoreCache Cache)> models, Tensor reference)
     {
         var recorded = new List<RecordedScore>();
-        foreach (var (model, folder) in models)
+        foreach (var (model, cache) in models)
         {
-            var scores = Directory.Exists(folder)
-                ? Directory.GetFiles(folder, "*.json").Order().Select(FashionScorer.ReadCached).OfType<SampleScore>().ToList()
-                : [];
+            var scores = cache.All();
             foreach (var score in scores.OrderBy(s => s.Nfe).ThenBy(s => s.Sampler))
             {
                 var paired = ReferenceFor(score, scores);
                 FidInterval? difference = null;
-                if (paired is not null && HasFeatures(folder, score) && HasFeatures(folder, paired))
+                if (paired is not null && cache.HasFeatures(score) && cache.HasFeatures(paired))
                 {
-                    using var first = FashionScorer.CachedFeatures(folder, score);
-                    using var second = FashionScorer.CachedFeatures(folder, paired);
-                    difference = FidBootstrap.Difference(first, second, reference, FashionScorer.BootstrapResamples);
+                    using var first = cache.Features(score);
+                    using var second = cache.Features(paired);
+                    difference = FidBootstrap.Difference(first, second, reference, SampleScorer.BootstrapResamples);
                 }
                 recorded.Add(new RecordedScore(model, score, paired?.Sampler, difference));
             }
@@ -59,21 +57,23 @@ public sealed record RecordedScore(string Model, SampleScore Score, SamplerKind?
     }
 
     /// <summary>FID(first) - FID(second) with a paired 95% bootstrap interval, for two cached scores (cache files of
-    /// <see cref="FashionScorer"/> with their features beside them) of the same sample count and seed, e.g. two models
+    /// <see cref="ScoreCache"/> with their features beside them) of the same sample count and seed, e.g. two models
     /// sampled with the same seeds.</summary>
     /// <exception cref="FileNotFoundException">A score or its features are not cached.</exception>
-    /// <exception cref="ArgumentException">The two scores are of different sample counts or seeds.</exception>
+    /// <exception cref="ArgumentException">The two scores are of different sample counts, seeds or extractors.</exception>
     public static (SampleScore First, SampleScore Second, FidInterval Difference) DifferenceOf(string firstCache, string secondCache, Tensor reference)
     {
         var (first, second) = (Read(firstCache), Read(secondCache));
         if (first.Samples != second.Samples || first.Seed != second.Seed)
             throw new ArgumentException($"Expected two scores of the same samples and seed to pair, got n = {first.Samples}, seed {first.Seed} " +
                 $"and n = {second.Samples}, seed {second.Seed}.");
-        using var a = FashionScorer.CachedFeatures(Path.GetDirectoryName(Path.GetFullPath(firstCache))!, first);
-        using var b = FashionScorer.CachedFeatures(Path.GetDirectoryName(Path.GetFullPath(secondCache))!, second);
-        return (first, second, FidBootstrap.Difference(a, b, reference, FashionScorer.BootstrapResamples));
+        if (first.Extractor != second.Extractor)
+            throw new ArgumentException($"Expected two scores of the same feature extractor to pair, got '{first.Extractor}' and '{second.Extractor}'.");
+        using var a = ScoreCache.ReadFeatures(firstCache);
+        using var b = ScoreCache.ReadFeatures(secondCache);
+        return (first, second, FidBootstrap.Difference(a, b, reference, SampleScorer.BootstrapResamples));
 
-        static SampleScore Read(string cache) => FashionScorer.ReadCached(Path.GetFullPath(cache))
+        static SampleScore Read(string cache) => ScoreCache.Read(Path.GetFullPath(cache))
             ?? throw new FileNotFoundException($"Expected a cached score at {cache}.", cache);
     }
 
@@ -85,7 +85,4 @@ public sealed record RecordedScore(string Model, SampleScore Score, SamplerKind?
         var reference = Find(SamplerKind.Naive) ?? Find(SamplerKind.Momentum);
         return reference is null || reference.Sampler == score.Sampler ? null : reference;
     }
-
-    static bool HasFeatures(string folder, SampleScore score) =>
-        File.Exists(Path.ChangeExtension(FashionScorer.CachePath(folder, score.Sampler, score.Nfe, score.Samples, score.Seed, score.TrainingSteps, score.Start), ".features"));
 }

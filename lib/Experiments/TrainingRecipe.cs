@@ -76,6 +76,11 @@ public sealed record TrainingRecipe(
     /// to keep the cpu profile's budget; train it with tools/Train --recipe blur-log-spaced --ablation).</summary>
     public static IReadOnlyList<TrainingRecipe> All { get; } = [.. Ablations, BlurLogSpaced];
 
+    /// <summary>The recipe of <see cref="All"/> named <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No recipe has that name; the message lists the names.</exception>
+    public static TrainingRecipe Find(string name) => All.FirstOrDefault(r => r.Name == name)
+        ?? throw new ArgumentException($"Unknown recipe '{name}': expected one of {string.Join(", ", All.Select(r => r.Name))}.", nameof(name));
+
     /// <summary>One line: C_t, sigma_t, loss.</summary>
     public string Describe() => Corruption switch
     {

@@ -17,24 +17,24 @@ public sealed class RecordedScoreTests : IDisposable
         new("blur", 100, sampler, nfe, 300, 0, fid, 0.01, 0.001, "features", "reference", false, 1.0, fid - 1, fid + 1);
 
     // Writes a cached score whose features are a shifted Gaussian (rows paired across samplers through the seed).
-    string Write(string model, SamplerKind sampler, int nfe, double shift, bool withFeatures = true)
+    ScoreCache Write(string model, SamplerKind sampler, int nfe, double shift, bool withFeatures = true)
     {
-        string folder = Path.Combine(root, model);
+        var cache = new ScoreCache(Path.Combine(root, model), "features");
         using var features = randn(300, 4, generator: new Generator(1)) + shift;
         var score = Score(sampler, nfe, shift);
-        FashionScorer.WriteCached(FashionScorer.CachePath(folder, sampler, nfe, 300, 0, 100), score, features);
-        if (!withFeatures) File.Delete(Path.ChangeExtension(FashionScorer.CachePath(folder, sampler, nfe, 300, 0, 100), ".features"));
-        return folder;
+        cache.Write(score, features);
+        if (!withFeatures) File.Delete(Path.ChangeExtension(cache.PathOf(score), ".features"));
+        return cache;
     }
 
     [Fact]
     public void EachScoreIsPairedWithTheNaiveScoreOfTheSameSettingsElseMomentum()
     {
-        string blur = Write("blur", SamplerKind.Naive, 10, 0.0);
+        var blur = Write("blur", SamplerKind.Naive, 10, 0.0);
         Write("blur", SamplerKind.Momentum, 10, 0.5);
         Write("blur", SamplerKind.SoftDdim, 10, 1.0);
         Write("blur", SamplerKind.Momentum, 20, 0.5);                  // no Naive at NFE 20: nothing to pair with
-        string identity = Write("identity", SamplerKind.Momentum, 10, 0.0);
+        var identity = Write("identity", SamplerKind.Momentum, 10, 0.0);
         Write("identity", SamplerKind.EdmHeun, 10, 0.3);
         using var reference = randn(500, 4, generator: new Generator(2));
 
@@ -51,7 +51,7 @@ public sealed class RecordedScoreTests : IDisposable
         // The recorded difference is the paired bootstrap of the cached features, computed independently here.
         using var naive = randn(300, 4, generator: new Generator(1));
         using var momentum = naive + 0.5;
-        var expected = FidBootstrap.Difference(momentum, naive, reference, FashionScorer.BootstrapResamples);
+        var expected = FidBootstrap.Difference(momentum, naive, reference, SampleScorer.BootstrapResamples);
         Assert.Equal(expected, Find("blur", SamplerKind.Momentum, 10).Difference);
         Assert.True(Find("blur", SamplerKind.SoftDdim, 10).Difference!.Estimate > Find("blur", SamplerKind.Momentum, 10).Difference!.Estimate,
             "A set shifted further from the reference should have the larger FID difference.");
@@ -60,10 +60,10 @@ public sealed class RecordedScoreTests : IDisposable
     [Fact]
     public void AScoreWithoutFeaturesIsRecordedWithoutADifference()
     {
-        string folder = Write("blur", SamplerKind.Naive, 10, 0.0);
+        var cache = Write("blur", SamplerKind.Naive, 10, 0.0);
         Write("blur", SamplerKind.Momentum, 10, 0.5, withFeatures: false);
         using var reference = randn(500, 4, generator: new Generator(2));
-        var momentum = RecordedScore.Collect([("blur", folder)], reference).Single(r => r.Score.Sampler == SamplerKind.Momentum);
+        var momentum = RecordedScore.Collect([("blur", cache)], reference).Single(r => r.Score.Sampler == SamplerKind.Momentum);
         Assert.Equal(SamplerKind.Naive, momentum.PairedWith);
         Assert.Null(momentum.Difference);
     }
@@ -71,10 +71,10 @@ public sealed class RecordedScoreTests : IDisposable
     [Fact]
     public void SavedScoresReadBackEqual()
     {
-        string folder = Write("blur", SamplerKind.Naive, 10, 0.0);
+        var cache = Write("blur", SamplerKind.Naive, 10, 0.0);
         Write("blur", SamplerKind.Momentum, 10, 0.5);
         using var reference = randn(500, 4, generator: new Generator(2));
-        var recorded = RecordedScore.Collect([("blur", folder)], reference);
+        var recorded = RecordedScore.Collect([("blur", cache)], reference);
         string path = Path.Combine(root, "scores.json");
         RecordedScore.Save(path, recorded);
         Assert.Equal(recorded, RecordedScore.Load(path));
@@ -83,20 +83,23 @@ public sealed class RecordedScoreTests : IDisposable
     [Fact]
     public void TheDifferenceOfTwoCachedScoresIsPairedAndNeedsTheSameSamples()
     {
-        string a = Write("a", SamplerKind.Momentum, 10, 0.5);
-        string b = Write("b", SamplerKind.Momentum, 10, 0.0);
+        var a = Write("a", SamplerKind.Momentum, 10, 0.5);
+        var b = Write("b", SamplerKind.Momentum, 10, 0.0);
         using var reference = randn(500, 4, generator: new Generator(2));
-        string Cache(string folder) => FashionScorer.CachePath(folder, SamplerKind.Momentum, 10, 300, 0, 100);
+        static string Cache(ScoreCache cache) => cache.PathOf(SamplerKind.Momentum, 10, 300, 0, 100);
         var (first, second, difference) = RecordedScore.DifferenceOf(Cache(a), Cache(b), reference);
         using var x = randn(300, 4, generator: new Generator(1));
         using var shifted = x + 0.5;
         Assert.Equal((0.5, 0.0), (first.Fid, second.Fid));
-        Assert.Equal(FidBootstrap.Difference(shifted, x, reference, FashionScorer.BootstrapResamples), difference);
+        Assert.Equal(FidBootstrap.Difference(shifted, x, reference, SampleScorer.BootstrapResamples), difference);
 
-        string other = Path.Combine(root, "c");
-        using (var features = randn(300, 4)) FashionScorer.WriteCached(FashionScorer.CachePath(other, SamplerKind.Momentum, 10, 300, 0, 100),
-            Score(SamplerKind.Momentum, 10, 0) with { Seed = 7 }, features);
-        Assert.Contains("same samples and seed", Assert.Throws<ArgumentException>(() => RecordedScore.DifferenceOf(Cache(a), Cache(other), reference)).Message);
+        var other = new ScoreCache(Path.Combine(root, "c"), "features");
+        using (var features = randn(300, 4)) other.Write(Score(SamplerKind.Momentum, 10, 0) with { Seed = 7 }, features);
+        string otherSeed = other.PathOf(SamplerKind.Momentum, 10, 300, 7, 100);
+        Assert.Contains("same samples and seed", Assert.Throws<ArgumentException>(() => RecordedScore.DifferenceOf(Cache(a), otherSeed, reference)).Message);
+        var inception = new ScoreCache(Path.Combine(root, "c"), "inception");
+        using (var features = randn(300, 4)) inception.Write(Score(SamplerKind.Momentum, 10, 0) with { Extractor = "inception" }, features);
+        Assert.Contains("same feature extractor", Assert.Throws<ArgumentException>(() => RecordedScore.DifferenceOf(Cache(a), Cache(inception), reference)).Message);
         Assert.Throws<FileNotFoundException>(() => RecordedScore.DifferenceOf(Cache(a), Path.Combine(root, "none.json"), reference));
     }
 

@@ -3,8 +3,10 @@ using SoftDiffusion.Experiments;
 using SoftDiffusion.Runtime;
 using SoftDiffusion.Workbook;
 
-// Scores a trained Fashion-MNIST run with the project's classifier features: FID with its 95% bootstrap interval (both
-// sample sets resampled) and KID, cached in the run's scores/ folder with the generated features. Usage:
+// Scores a trained Fashion-MNIST run: FID with its 95% bootstrap interval (both sample sets resampled) and KID, cached in
+// the run's scores/ folder with the generated features. The features are DefaultFeatureExtractor's: the FID Inception-v3
+// when its weights are there (SOFT_DIFFUSION_FID_INCEPTION, else data/pt_inception-2015-12-05-6726825d.pth; its scores
+// are cached in scores/fid-inception-v3-pool3-pytorch-fid/), else the project's classifier. Usage:
 //   dotnet run -c Release --project tools/Score -- (--arm NAME | [--profile cpu] [--recipe NAME] --run DIR | --model FILE)
 //       [--sampler naive|momentum|softddim|edmheun] [--nfe N] [--samples N] [--seed N] [--start fitted|trainingimages]
 //       [--export DIR]
@@ -34,31 +36,28 @@ bool collect = false, collectScores = false;
 string? exportFolder = null;
 string? modelFile = null;
 string[]? differenceOf = null;
-for (int i = 0; i < args.Length; i++)
+if (ToolArguments.Read(args, usage, (option, value) =>
 {
-    string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. {usage}");
-    switch (args[i])
+    switch (option)
     {
-        case "--profile": profile = Profile.Parse(Value()); break;
-        case "--recipe":
-            string name = Value();
-            recipe = TrainingRecipe.All.FirstOrDefault(r => r.Name == name) ?? throw new ArgumentException($"Unknown recipe '{name}'. {usage}");
-            break;
-        case "--arm": arm = RecipeStudy.Find(Value()); break;
-        case "--run": runDirectory = Path.GetFullPath(Value()); break;
-        case "--sampler": sampler = Enum.Parse<SamplerKind>(Value(), ignoreCase: true); break;
-        case "--start": start = Enum.Parse<StartKind>(Value(), ignoreCase: true); break;
-        case "--nfe": nfe = int.Parse(Value()); break;
-        case "--samples": samples = int.Parse(Value()); break;
-        case "--seed": seed = long.Parse(Value()); break;
+        case "--arm": arm = RecipeStudy.Find(value()); break;
+        case "--run": runDirectory = Path.GetFullPath(value()); break;
+        case "--model": modelFile = Path.GetFullPath(value()); break;
+        case "--profile": profile = Profile.Parse(value()); break;
+        case "--recipe": recipe = TrainingRecipe.Find(value()); break;
+        case "--sampler": sampler = Enum.Parse<SamplerKind>(value(), ignoreCase: true); break;
+        case "--nfe": nfe = int.Parse(value()); break;
+        case "--samples": samples = int.Parse(value()); break;
+        case "--seed": seed = long.Parse(value()); break;
+        case "--start": start = Enum.Parse<StartKind>(value(), ignoreCase: true); break;
+        case "--export": exportFolder = Path.GetFullPath(value()); break;
+        case "--difference": differenceOf = [value(), value()]; break;
         case "--collect-study": collect = true; break;
         case "--collect-scores": collectScores = true; break;
-        case "--difference": differenceOf = [Value(), Value()]; break;
-        case "--export": exportFolder = Path.GetFullPath(Value()); break;
-        case "--model": modelFile = Path.GetFullPath(Value()); break;
-        default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. {usage}"); return 64;
+        default: return false;
     }
-}
+    return true;
+}) is { } usageError) return usageError;
 if (differenceOf is not null)
 {
     Workbook.Init(profile);
@@ -115,7 +114,7 @@ int Run(TrainedModel model, string label)
         Console.WriteLine($"Wrote {samples} samples ({sampler}, NFE {nfe}, seed {seed}, step {model.Step}) to {exportFolder}/png and {exportFolder}/samples.npz.");
         return 0;
     }
-    using var scorer = new FashionScorer();
+    using var scorer = new SampleScorer();
     var score = scorer.Score(model, sampler, nfe, samples, seed, start);
     Console.WriteLine($"{label} step {score.TrainingSteps}: {score.Sampler}, NFE {score.Nfe}, n = {score.Samples}, seed {score.Seed}, " +
         $"start {score.Start}: FID {score.Fid:F2} [{score.FidLow:F2}, {score.FidHigh:F2}] (95% bootstrap), KID x 1000 {1000 * score.KidMean:F2} +- {1000 * score.KidStandardDeviation:F2}, " +
@@ -141,19 +140,19 @@ static int CollectStudy(SamplerKind sampler, int nfe, int samples, long seed)
     var results = new List<StudyResult>();
     string grids = Path.Combine(ProjectPaths.Root, "docs", "study");
     Directory.CreateDirectory(grids);
-    using var scorer = new FashionScorer();
+    using var scorer = new SampleScorer();
     TorchSharp.torch.Tensor? baseline = null;
     foreach (var arm in RecipeStudy.Arms)
     {
         var run = new SoftDiffusion.Training.RunDirectory(Path.Combine(ProjectPaths.Runs, $"study-{arm.Name}"));
-        string scores = Path.Combine(run.Root, "scores");
-        if (FashionScorer.ReadCached(FashionScorer.CachePath(scores, sampler, nfe, samples, seed, arm.Steps)) is not { } score)
+        var scores = scorer.Cache(Path.Combine(run.Root, "scores"));
+        if (scores.Find(sampler, nfe, samples, seed, arm.Steps) is not { } score)
         {
-            Console.WriteLine($"{arm.Name}: no score of {sampler}, NFE {nfe}, n = {samples}, seed {seed} in {scores}");
+            Console.WriteLine($"{arm.Name}: no score of {sampler}, NFE {nfe}, n = {samples}, seed {seed} in {scores.Folder}");
             continue;
         }
-        var features = FashionScorer.CachedFeatures(scores, score);
-        var difference = baseline is null ? null : FidBootstrap.Difference(features, baseline, scorer.ReferenceFeatures, FashionScorer.BootstrapResamples);
+        var features = scores.Features(score);
+        var difference = baseline is null ? null : FidBootstrap.Difference(features, baseline, scorer.ReferenceFeatures, SampleScorer.BootstrapResamples);
         if (arm == RecipeStudy.Baseline) baseline = features; else features.Dispose();
         double seconds = run.ReadMetrics().Last().WallSeconds;
         results.Add(new StudyResult(arm.Name, arm.Change, arm.Steps, arm.Training.BatchSize, seconds, score, difference));
@@ -170,11 +169,11 @@ static int CollectStudy(SamplerKind sampler, int nfe, int samples, long seed)
 // docs/scores.json from the score caches of every model file scored with --model.
 static int CollectScores()
 {
+    using var scorer = new SampleScorer();
     var models = Directory.Exists(ProjectPaths.Runs)
         ? Directory.GetDirectories(ProjectPaths.Runs, "shipped-*").Order()
-            .Select(folder => (Path.GetFileName(folder)["shipped-".Length..], Path.Combine(folder, "scores"))).ToList()
+            .Select(folder => (Path.GetFileName(folder)["shipped-".Length..], scorer.Cache(Path.Combine(folder, "scores")))).ToList()
         : [];
-    using var scorer = new FashionScorer();
     var scores = RecordedScore.Collect(models, scorer.ReferenceFeatures);
     foreach (var r in scores)
         Console.WriteLine($"{r.Model,-22} {r.Score.Sampler,-9} NFE {r.Score.Nfe,4} n {r.Score.Samples} step {r.Score.TrainingSteps,5}: FID {r.Score.Fid,7:F2} " +
@@ -188,7 +187,7 @@ static int CollectScores()
 // The paired difference of two cached scores (sample k of both drawn with the same seed).
 static int Difference(string first, string second)
 {
-    using var scorer = new FashionScorer();
+    using var scorer = new SampleScorer();
     var (a, b, difference) = RecordedScore.DifferenceOf(first, second, scorer.ReferenceFeatures);
     Console.WriteLine($"FID {a.Fid:F2} ({first}) - FID {b.Fid:F2} ({second}) = {difference} (paired 95% bootstrap, " +
         $"n = {a.Samples}, seed {a.Seed}, {difference.Resamples} resamples)");

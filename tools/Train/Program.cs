@@ -6,8 +6,10 @@ using SoftDiffusion.Workbook;
 // it when it holds a checkpoint, with a sample grid every N steps. The data is that of notebook 04: CelebA-64 in the
 // paper profile or when SOFT_DIFFUSION_CELEBA names a CelebA folder, else Fashion-MNIST. Usage:
 //   dotnet run -c Release --project tools/Train -- [--profile smoke|cpu|paper] [--recipe NAME] [--ablation] [--steps N]
-//       [--run DIR] [--sample-every N] [--arm NAME] [--export FILE] [--seed N]
+//       [--run DIR] [--sample-every N] [--arm NAME] [--export FILE] [--export-pytorch FILE] [--seed N]
 // --export writes the EMA network with C_t and p_1 as a compact model file (ShippedModel) after training (--steps 0: now).
+// --export-pytorch writes the EMA network's weights as a PyTorch state dict (torch.load-able; the U-Net's parameter
+// names, UNet.ExportPyTorch), for use outside this workbook; UNet.ImportPyTorch reads it back.
 // --arm trains an arm of the recipe study (RecipeStudy) for its budget into runs/study-<arm> (cpu scale, Fashion-MNIST).
 // Default: the run's remaining steps, into runs/<data>-<recipe>-<profile> (with --ablation: Fashion-MNIST for the
 // profile's ablation budget into runs/ablation-<recipe>-<profile>, as notebook 06; smoke: a temporary folder).
@@ -17,7 +19,7 @@ using SoftDiffusion.Workbook;
 // Ctrl-C or SIGTERM stops at the next step boundary and writes that step's checkpoint; running the same command again
 // resumes there. A second Ctrl-C stops at once.
 string recipes = string.Join("|", TrainingRecipe.All.Select(r => r.Name));
-string usage = $"Usage: --profile smoke|cpu|paper, --recipe {recipes}, --ablation, --steps N, --run DIR, --sample-every N, --export FILE, " +
+string usage = $"Usage: --profile smoke|cpu|paper, --recipe {recipes}, --ablation, --steps N, --run DIR, --sample-every N, --export FILE, --export-pytorch FILE, " +
     $"--checkpoint-every N, --checkpoint-minutes M, --seed N, --arm {string.Join("|", RecipeStudy.Arms.Select(a => a.Name))}";
 var profile = Profile.Cpu;
 var recipe = TrainingRecipe.Blur;
@@ -30,37 +32,27 @@ double? checkpointMinutes = null;
 long? seed = null;
 StudyArm? arm = null;
 string? export = null;
-try
+string? exportPyTorch = null;
+if (ToolArguments.Read(args, usage, (option, value) =>
 {
-    for (int i = 0; i < args.Length; i++)
+    switch (option)
     {
-        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. {usage}");
-        switch (args[i])
-        {
-            case "--profile": profile = Profile.Parse(Value()); break;
-            case "--recipe":
-                string name = Value();
-                recipe = TrainingRecipe.All.FirstOrDefault(r => r.Name == name)
-                    ?? throw new ArgumentException($"Unknown recipe '{name}'. {usage}");
-                break;
-            case "--ablation": ablation = true; break;
-            case "--steps": steps = long.Parse(Value()); break;
-            case "--run": runDirectory = Path.GetFullPath(Value()); break;
-            case "--sample-every": sampleEvery = int.Parse(Value()); break;
-            case "--checkpoint-every": checkpointEvery = int.Parse(Value()); break;
-            case "--checkpoint-minutes": checkpointMinutes = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
-            case "--seed": seed = long.Parse(Value()); break;
-            case "--arm": arm = RecipeStudy.Find(Value()); break;
-            case "--export": export = Path.GetFullPath(Value()); break;
-            default: Console.Error.WriteLine($"Unknown argument '{args[i]}'. {usage}"); return 64;
-        }
+        case "--profile": profile = Profile.Parse(value()); break;
+        case "--recipe": recipe = TrainingRecipe.Find(value()); break;
+        case "--ablation": ablation = true; break;
+        case "--steps": steps = long.Parse(value()); break;
+        case "--run": runDirectory = Path.GetFullPath(value()); break;
+        case "--sample-every": sampleEvery = int.Parse(value()); break;
+        case "--checkpoint-every": checkpointEvery = int.Parse(value()); break;
+        case "--checkpoint-minutes": checkpointMinutes = double.Parse(value(), System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--seed": seed = long.Parse(value()); break;
+        case "--arm": arm = RecipeStudy.Find(value()); break;
+        case "--export": export = Path.GetFullPath(value()); break;
+        case "--export-pytorch": exportPyTorch = Path.GetFullPath(value()); break;
+        default: return false;
     }
-}
-catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
-{
-    Console.Error.WriteLine(e is ArgumentException ? e.Message : $"A numeric argument is not a number ({e.Message}). {usage}");
-    return 64;
-}
+    return true;
+}) is { } usageError) return usageError;
 
 if (arm is not null)
 {
@@ -100,6 +92,12 @@ if (export is not null)
     using var model = training.Model;
     ShippedModel.Save(export, model, training.Data.ImageShape);
     Console.WriteLine($"Model of step {model.Step} written to {export} ({new FileInfo(export).Length / 1024} KiB).");
+}
+if (exportPyTorch is not null)
+{
+    using var model = training.Model;
+    model.Network.ExportPyTorch(exportPyTorch);
+    Console.WriteLine($"EMA network of step {model.Step} written to {exportPyTorch} as a PyTorch state dict.");
 }
 string samples = training.SaveSamples();
 Console.WriteLine($"Step {training.Trainer.Step}: {progress.Current?.ImagesPerSecond:F1} images/s over this session; " +
