@@ -22,15 +22,17 @@ public static class ThreadPolicy
     public const string ThreadsVariable = "SOFT_DIFFUSION_THREADS";
 
     /// <summary>libgomp's spin count before a waiting thread sleeps, unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is set
-    /// already (libgomp's own default is 300,000 and 0 under OMP_WAIT_POLICY=PASSIVE) [choice: measured with tools/Bench threads].</summary>
-    public const long SpinCount = 10_000;
+    /// already (libgomp's own default is 300,000 and 0 under OMP_WAIT_POLICY=PASSIVE) [choice: with tools/Bench threads,
+    /// 1,000 kept the idle 2-thread step of 300,000 and, with a competitor, came within a few percent of PASSIVE; 10,000
+    /// stalled almost as much as 300,000].</summary>
+    public const long SpinCount = 1_000;
 
     /// <summary>How long <see cref="Choose"/> watches the CPU counters.</summary>
     public static readonly TimeSpan BusyWindow = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Sets GOMP_SPINCOUNT to <see cref="SpinCount"/> in the process environment (where libgomp reads it when
     /// libtorch loads) unless the user set OMP_WAIT_POLICY or GOMP_SPINCOUNT; call before the natives load.
-    /// Returns the setting in force, e.g. "GOMP_SPINCOUNT=10000".</summary>
+    /// Returns the setting in force, e.g. "GOMP_SPINCOUNT=1000".</summary>
     public static string ApplyOpenMpWaiting()
     {
         foreach (string name in new[] { "OMP_WAIT_POLICY", "GOMP_SPINCOUNT" })

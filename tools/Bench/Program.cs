@@ -5,6 +5,7 @@ using SoftDiffusion.Workbook;
 
 // Benchmarks: dotnet run -c Release --project tools/Bench -- [operators|method|all|training [steps] [memory-every]|threads [blocks]]
 // threads: the training step per thread setting, idle and with a competing busy process (child processes "step").
+// sampling [blocks]: Momentum sampling throughput of the shipped blur model per batch size.
 string what = args.Length > 0 ? args[0] : "all";
 if (what is "step")
 {
@@ -34,6 +35,10 @@ if (what is "method" or "all")
         Console.WriteLine($"  => C_t is {100 * blur / network:F1}% and a Momentum step without the network {100 * momentum / network:F1}% of the cpu-profile U-Net forward pass at this shape");
     }
     MethodBenchmarks.Selector();
+}
+if (what is "sampling")
+{
+    SamplingBenchmarks.Throughput(blocks: args.Length > 1 ? int.Parse(args[1]) : 3, batchSizes: [50, 125, 250, 500]);
 }
 if (what is "training")
 {

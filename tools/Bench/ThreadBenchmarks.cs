@@ -24,7 +24,8 @@ static class ThreadBenchmarks
     static readonly Setting[] Settings =
     [
         new("2 threads, libgomp's default spin (300,000)", Env(threads: "2", spin: "300000")),
-        new("2 threads, OMP_WAIT_POLICY=PASSIVE", Env(threads: "2", passive: true)),
+        new("2 threads, OMP_WAIT_POLICY=PASSIVE (spin 0)", Env(threads: "2", passive: true)),
+        new("2 threads, spin 1,000", Env(threads: "2", spin: "1000")),
         new($"2 threads, the policy's spin ({ThreadPolicy.SpinCount:N0})", Env(threads: "2")),
         new("1 thread", Env(threads: "1")),
         new("the policy (Workbook.Init's choice)", Env()),
@@ -55,7 +56,7 @@ static class ThreadBenchmarks
                     Console.WriteLine($"  block {block}  {setting.Name,-46} {(busy ? "competitor" : "idle"),-10} {measured.Milliseconds,8:F0} ms/step  " +
                         $"({measured.Threads} threads: {measured.Reason})");
                 }
-        double idleOneThread = Median(results[Settings[3]].Idle);
+        double idleOneThread = Median(results[Settings[^2]].Idle);
         Console.WriteLine();
         Console.WriteLine($"{"setting",-46} {"idle ms",8} {"busy ms",8} {"busy / idle 1 thread",21}");
         foreach (var setting in Settings)
