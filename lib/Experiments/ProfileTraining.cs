@@ -46,14 +46,18 @@ public sealed class ProfileTraining : IDisposable
     /// <summary>The trainer (its Step is the run's step, restored on resume).</summary>
     public Trainer Trainer { get; }
 
-    /// <summary>C_t of the recipe for the data's image size (blur levels selected on the profile's statistics images).</summary>
-    public ICorruption Corruption { get; }
+    /// <summary>The recipe's C_t, sigma_t and p_1, fitted once on the profile's statistics images
+    /// (<see cref="Profile.ImagesForStatistics"/>; blur levels selected on them).</summary>
+    public Experiment Experiment { get; }
+
+    /// <summary>C_t of the recipe for the data's image size.</summary>
+    public ICorruption Corruption => Experiment.Corruption;
 
     /// <summary>sigma_t of the recipe.</summary>
-    public INoiseSchedule Noise { get; }
+    public INoiseSchedule Noise => Experiment.Noise;
 
-    /// <summary>p_1, fitted once on the profile's statistics images (<see cref="Profile.ImagesForStatistics"/>).</summary>
-    public IStartDistribution Start { get; }
+    /// <summary>p_1 of the recipe.</summary>
+    public IStartDistribution Start => Experiment.Start;
 
     /// <summary>The recipe's denoiser on the EMA network (e.g. x0_hat = phi_EMA(x_t, t) + x_t): what the samplers use.</summary>
     public IDenoiser Denoiser { get; }
@@ -87,17 +91,13 @@ public sealed class ProfileTraining : IDisposable
         var config = NetworkFor(profile, data);
         recipe.Validate();
         CheckRecipe(run, recipe);
-        Noise = recipe.CreateNoise();
         using (var statistics = data.StatisticsImages(profile.ImagesForStatistics))
-        {
-            Corruption = recipe.CreateCorruption(statistics, Noise);
-            Start = recipe.FitStart(statistics, Corruption, Noise);
-        }
+            Experiment = Experiment.Fit(recipe, statistics);
         manual_seed(profile.Training.Seed);   // the initial weights depend on the seed only, not on what ran before
         network = new UNet(config);
         network.to(device);
-        Trainer = new Trainer(network, recipe.CreateDenoiser(network, Noise), recipe.CreateLoss(Corruption, Noise), data.Images, profile.Training, run);
-        Denoiser = recipe.CreateDenoiser(Trainer.EmaNetwork, Noise);
+        Trainer = new Trainer(network, Experiment.Denoiser(network), Experiment.Loss(), data.Images, profile.Training, run);
+        Denoiser = Experiment.Denoiser(Trainer.EmaNetwork);
         if (Trainer.TryResume(ReportResumeWarning)) StartStep = Trainer.Step;
         IsTemporary = temporary;
     }
@@ -248,7 +248,7 @@ public sealed class ProfileTraining : IDisposable
 
     /// <summary>The EMA network at the current step with the run's C_t, sigma_t and p_1, for samplers and scores
     /// (a view: it shares the run's network; disposing it frees only what it made itself).</summary>
-    public TrainedModel Model => new(Recipe, Corruption, Noise, Start, Trainer.EmaNetwork, Trainer.Step, Data.Label,
+    public TrainedModel Model => new(Experiment, Trainer.EmaNetwork, Trainer.Step, Data.Label,
         Path.Combine(Run.Root, "scores"), () => Data.StatisticsImages(Profile.ImagesForStatistics));
 
     /// <summary>Draws samples of the EMA network (see <see cref="TrainedModel.Generate"/>).</summary>
@@ -270,7 +270,7 @@ public sealed class ProfileTraining : IDisposable
     {
         Trainer.Dispose();
         network.Dispose();
-        (Start as IDisposable)?.Dispose();
+        Experiment.Dispose();
         Data.Dispose();
         if (IsTemporary && Directory.Exists(Run.Root)) Directory.Delete(Run.Root, recursive: true);
     }

@@ -116,8 +116,8 @@ public static class ShippedModel
             start = DctFullGaussianStart.FromParameters(shape, indices, mean, cholesky, p.Sigma1);
         }
         else start = new IsotropicGaussianStart(shape[0], shape[1], shape[2], noise);
-        var owned = start is IDisposable disposable ? new IDisposable[] { network, disposable } : [network];
-        return new TrainedModel(header.Recipe, corruption, noise, start, network, header.Step, header.Data, scoresFolder, null, owned);
+        var experiment = new Experiment(header.Recipe, corruption, noise, start);
+        return new TrainedModel(experiment, network, header.Step, header.Data, scoresFolder, null, network, experiment);
     }
 
     // name, rank, shape, then float16 values.

@@ -8,8 +8,8 @@ using static TorchSharp.torch;
 namespace SoftDiffusion.Experiments;
 
 /// <summary>
-/// A trained denoiser with what its samplers need: the recipe's C_t, sigma_t and p_1, the EMA network and the
-/// denoiser built on it, the training step, and a folder for its cached scores. Made from a training run
+/// A trained denoiser with what its samplers need: its <see cref="Experiment"/> (the recipe's C_t, sigma_t and p_1),
+/// the EMA network and the denoiser built on it, the training step, and a folder for its cached scores. Made from a training run
 /// (<see cref="ProfileTraining.Model"/>) or from a shipped weights file (<see cref="ShippedModel.Load"/>);
 /// notebooks 05-07 and the scorer sample through it whichever it is.
 /// </summary>
@@ -19,17 +19,20 @@ public sealed class TrainedModel : IDisposable
     readonly IDisposable[] owned;
     Tensor? startImages;
 
+    /// <summary>The recipe's C_t, sigma_t and p_1 the network was trained with.</summary>
+    public Experiment Experiment { get; }
+
     /// <summary>What was trained: corruption, noise, loss, denoiser.</summary>
-    public TrainingRecipe Recipe { get; }
+    public TrainingRecipe Recipe => Experiment.Recipe;
 
     /// <summary>C_t.</summary>
-    public ICorruption Corruption { get; }
+    public ICorruption Corruption => Experiment.Corruption;
 
     /// <summary>sigma_t.</summary>
-    public INoiseSchedule Noise { get; }
+    public INoiseSchedule Noise => Experiment.Noise;
 
     /// <summary>The fitted p_1.</summary>
-    public IStartDistribution Start { get; }
+    public IStartDistribution Start => Experiment.Start;
 
     /// <summary>The EMA network phi.</summary>
     public UNet Network { get; }
@@ -46,23 +49,19 @@ public sealed class TrainedModel : IDisposable
     /// <summary>Where its scores are cached (created on first use).</summary>
     public string ScoresFolder { get; }
 
-    /// <param name="recipe">The recipe.</param>
-    /// <param name="corruption">C_t as trained (blur levels as selected then).</param>
-    /// <param name="noise">sigma_t.</param>
-    /// <param name="start">p_1.</param>
+    /// <param name="experiment">C_t as trained (blur levels as selected then), sigma_t and p_1.</param>
     /// <param name="network">The EMA network.</param>
     /// <param name="step">Training updates behind the weights.</param>
     /// <param name="dataLabel">The training data, in words.</param>
     /// <param name="scoresFolder">Where scores are cached.</param>
     /// <param name="trainingImages">Training images [N, C, H, W] for <see cref="StartKind.TrainingImages"/> (made on first
     /// use, disposed with the model); null when there are none.</param>
-    /// <param name="owned">Parts this model disposes (the network and p_1 of a loaded file; none for a run's view).</param>
-    public TrainedModel(TrainingRecipe recipe, ICorruption corruption, INoiseSchedule noise, IStartDistribution start, UNet network,
-        long step, string dataLabel, string scoresFolder, Func<Tensor>? trainingImages = null, params IDisposable[] owned)
+    /// <param name="owned">Parts this model disposes (the network and the experiment of a loaded file; none for a run's view).</param>
+    public TrainedModel(Experiment experiment, UNet network, long step, string dataLabel, string scoresFolder,
+        Func<Tensor>? trainingImages = null, params IDisposable[] owned)
     {
-        (Recipe, Corruption, Noise, Start, Network, Step, DataLabel, ScoresFolder) =
-            (recipe, corruption, noise, start, network, step, dataLabel, scoresFolder);
-        Denoiser = recipe.CreateDenoiser(network, noise);
+        (Experiment, Network, Step, DataLabel, ScoresFolder) = (experiment, network, step, dataLabel, scoresFolder);
+        Denoiser = experiment.Denoiser(network);
         (this.trainingImages, this.owned) = (trainingImages, owned);
     }
 

@@ -51,7 +51,7 @@ public static class TrainedModels
         Console.WriteLine(training.Describe());
         CellTraining.Train(training);
         var view = training.Model;
-        return new TrainedModel(view.Recipe, view.Corruption, view.Noise, view.Start, view.Network, view.Step, view.DataLabel, view.ScoresFolder,
+        return new TrainedModel(view.Experiment, view.Network, view.Step, view.DataLabel, view.ScoresFolder,
             () => training.Data.StatisticsImages(profile.ImagesForStatistics), training);
     }
 

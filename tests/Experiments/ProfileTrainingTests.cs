@@ -1,5 +1,6 @@
 using SoftDiffusion.Data;
 using SoftDiffusion.Experiments;
+using SoftDiffusion.Models;
 using SoftDiffusion.Sampling;
 
 namespace SoftDiffusion.Tests.Experiments;
@@ -53,13 +54,14 @@ public sealed class ProfileTrainingTests : IDisposable
     }
 
     [Fact]
-    public void ImagesTheProfilesNetworkCannotHalveOftenEnoughAreRefusedBeforeAnythingIsWritten()
+    public void ThePaperNetworkKeepsTheLevelsFashionMnistCanHalveAndSaysSo()
     {
-        // The paper U-Net has 4 levels (sides divisible by 8); Fashion-MNIST is 28 x 28.
-        var e = Assert.Throws<ArgumentException>(() => ProfileTraining.Open(Profile.Paper, root, Embedded));
-        Assert.Contains("divisible by 8", e.Message);
-        Assert.Contains("28 x 28", e.Message);
-        Assert.False(File.Exists(Path.Combine(root, ProfileTraining.RecipeFileName)));
+        // The paper U-Net has 4 levels (sides divisible by 8); Fashion-MNIST is 28 x 28, which halves twice.
+        using var training = ProfileTraining.Open(Profile.Paper.Trial(1), root, Embedded);
+        using var model = training.Model;
+        Assert.Equal(3, model.Network.Config.Levels);
+        Assert.Equal(UNetConfig.Paper(1).ChannelMultipliers[..3], model.Network.Config.ChannelMultipliers);
+        Assert.Contains("3 of the profile's 4 resolution levels: 28 x 28 images do not halve 3 times", training.Describe());
     }
 
     [Fact]
