@@ -23,8 +23,7 @@ public class DenoiserBandErrorTests
         const long n = 6_000;
         var (mean, variance) = DctDiagonalGaussian.Law(Size);
         var x0 = DctDiagonalGaussian.Sample(mean, variance, n, seed: 7).to(ScalarType.Float32);
-        using var moments = DctDiagonalGaussian.Moments(mean, variance, n);
-        using var wiener = new DctWienerDenoiser(moments, Blur, Noise);
+        using var wiener = DctDiagonalGaussian.Wiener(mean, variance, Blur, Noise);
         var measured = DenoiserBandError.Measure(wiener, Blur, Noise, x0, Times, seed: 0, batchSize: 1000);
         var expected = DenoiserBandError.Expected(wiener, Times);
         Assert.Equal(n, measured.Images);

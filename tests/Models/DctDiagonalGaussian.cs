@@ -30,6 +30,13 @@ static class DctDiagonalGaussian
         return Dct2d.Inverse(mean + variance.sqrt() * z).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The Wiener denoiser of the law's exact moments for <paramref name="corruption"/> and <paramref name="noise"/>.</summary>
+    public static SoftDiffusion.Models.DctWienerDenoiser Wiener(Tensor mean, Tensor variance, ICorruption corruption, SoftDiffusion.Schedules.INoiseSchedule noise)
+    {
+        using var moments = Moments(mean, variance, count: 2);
+        return new(moments, corruption, noise);
+    }
+
     /// <summary>The law's exact moments as <see cref="DctMoments"/> (E[X] = mu, E[X^2] = mu^2 + v).</summary>
     public static DctMoments Moments(Tensor mean, Tensor variance, long count) => new(mean, mean.square() + variance, count);
 }

@@ -31,8 +31,7 @@ public class DctWienerDenoiserTests
         const long n = 20_000;
         var (mean, variance) = DctDiagonalGaussian.Law(Size);
         var x0 = DctDiagonalGaussian.Sample(mean, variance, n, seed: 1);
-        using var moments = DctDiagonalGaussian.Moments(mean, variance, n);
-        using var wiener = new DctWienerDenoiser(moments, Blur, Noise);
+        using var wiener = DctDiagonalGaussian.Wiener(mean, variance, Blur, Noise);
         foreach (double t in new[] { 0.1, 0.5, 0.9 })
         {
             var expected = wiener.CoefficientError(t);
@@ -48,12 +47,11 @@ public class DctWienerDenoiserTests
         // c -> 0: v sigma^2 / sigma^2 = v; c = 1 and v >> sigma^2: about sigma^2.
         using var scope = NewDisposeScope();
         var (mean, variance) = DctDiagonalGaussian.Law(Size);
-        using var moments = DctDiagonalGaussian.Moments(mean, variance, 100);
-        using var wiener = new DctWienerDenoiser(moments, Blur, Noise);
+        using var wiener = DctDiagonalGaussian.Wiener(mean, variance, Blur, Noise);
         var atOne = wiener.CoefficientError(1.0);
         double highest = atOne[0, Size - 1, Size - 1].item<double>(), v = variance[0, Size - 1, Size - 1].item<double>();
         Assert.Equal(v, highest, v * 1e-6);
-        using var identity = new DctWienerDenoiser(moments, new IdentityCorruption(), Noise);
+        using var identity = DctDiagonalGaussian.Wiener(mean, variance, new IdentityCorruption(), Noise);
         var s2 = Math.Pow(Noise.Sigma(0.0), 2);
         var dc = identity.CoefficientError(0.0)[0, 0, 0].item<double>();
         double v0 = variance[0, 0, 0].item<double>();
@@ -69,8 +67,7 @@ public class DctWienerDenoiserTests
         const long n = 4_000;
         var (mean, variance) = DctDiagonalGaussian.Law(Size);
         var x0 = DctDiagonalGaussian.Sample(mean, variance, n, seed: 3);
-        using var moments = DctDiagonalGaussian.Moments(mean, variance, n);
-        using var wiener = new DctWienerDenoiser(moments, Blur, Noise);
+        using var wiener = DctDiagonalGaussian.Wiener(mean, variance, Blur, Noise);
         var identity = new FunctionDenoiser((xT, t) => xT.clone());
         var pseudoInverse = new FunctionDenoiser((xT, t) =>
         {
@@ -102,8 +99,7 @@ public class DctWienerDenoiserTests
     public void DenoiseRefusesImagesOfAnotherShapeSayingWhatItExpected()
     {
         var (mean, variance) = DctDiagonalGaussian.Law(Size);
-        using var moments = DctDiagonalGaussian.Moments(mean, variance, 10);
-        using var wiener = new DctWienerDenoiser(moments, Blur, Noise);
+        using var wiener = DctDiagonalGaussian.Wiener(mean, variance, Blur, Noise);
         using var wrong = zeros(2, 1, 28, 28);
         using var t = full(2, 0.5);
         var e = Assert.Throws<ArgumentException>(() => wiener.Denoise(wrong, t));
