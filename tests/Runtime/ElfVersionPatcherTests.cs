@@ -116,12 +116,16 @@ public class ElfVersionPatcherTests
                 string path = Path.Combine(folder, $"bridge{round}.so");
                 File.WriteAllBytes(path, BuildElf());
                 using var start = new Barrier(8);
-                var patchers = Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(() =>
+                var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+                var patchers = Enumerable.Range(0, 8).Select(_ => new Thread(() =>
                 {
                     start.SignalAndWait();
-                    ElfVersionPatcher.MarkWeakInFile(path, ElfVersionPatcher.AnchorVersion);
-                }, TaskCreationOptions.LongRunning)).ToArray();
-                Task.WaitAll(patchers);
+                    try { ElfVersionPatcher.MarkWeakInFile(path, ElfVersionPatcher.AnchorVersion); }
+                    catch (Exception e) { failures.Enqueue(e); }
+                })).ToArray();
+                foreach (var patcher in patchers) patcher.Start();
+                foreach (var patcher in patchers) patcher.Join();
+                Assert.Empty(failures);
                 Assert.Equal(expected, File.ReadAllBytes(path));
             }
             Assert.Empty(Directory.GetFiles(folder, "*.patching"));

@@ -17,7 +17,10 @@ sealed class TrainToolProcess : IDisposable
     {
         string tool = Path.Combine(AppContext.BaseDirectory, "Train.dll");
         Assert.True(File.Exists(tool), $"Expected tools/Train built beside the tests at {tool}.");
-        var start = new ProcessStartInfo("dotnet", $"\"{tool}\" {arguments}")
+        // A process started in the background of a script without job control (nohup ... &) inherits SIGINT ignored,
+        // and .NET then never sees Ctrl-C; GNU env restores the default, so the test does not depend on how it was run.
+        var (program, prefix) = OperatingSystem.IsLinux() ? ("env", "--default-signal=INT dotnet ") : ("dotnet", "");
+        var start = new ProcessStartInfo(program, $"{prefix}\"{tool}\" {arguments}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
