@@ -6,7 +6,8 @@ namespace SoftDiffusion.Models;
 
 /// <summary>
 /// Single-head self-attention over the H x W positions (DDPM / NCSN++ AttnBlock): GroupNorm, 1x1 convs to q, k, v,
-/// softmax(q^T k / sqrt(C)) v, 1x1 output conv, (x + h) / sqrt(2).
+/// softmax(q^T k / sqrt(C)) v, 1x1 output conv, (x + h) / sqrt(2). The attention itself is libtorch's fused
+/// scaled_dot_product_attention (same formula, fewer kernels and no stored N x N product).
 /// </summary>
 public sealed class AttentionBlock : Module<Tensor, Tensor>
 {
@@ -29,10 +30,10 @@ public sealed class AttentionBlock : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
-        var qkvFlat = qkv.forward(norm.forward(x)).reshape(b, 3, c, h * w);
-        var (q, k, v) = (qkvFlat[.., 0], qkvFlat[.., 1], qkvFlat[.., 2]);             // [B, C, N] each
-        var weights = softmax(matmul(q.transpose(1, 2), k) / Math.Sqrt(c), -1);      // [B, N, N]
-        var attended = matmul(v, weights.transpose(1, 2)).reshape(b, c, h, w);       // sum_j w_ij v_j
-        return ((x + output.forward(attended)) / Math.Sqrt(2)).MoveToOuterDisposeScope();
+        var qkvFlat = qkv.call(norm.call(x)).reshape(b, 3, c, h * w).transpose(2, 3);   // [B, 3, N, C]
+        var (q, k, v) = (qkvFlat[.., 0], qkvFlat[.., 1], qkvFlat[.., 2]);                    // [B, N, C] each
+        // sum_j softmax_j(q_i . k_j / sqrt(C)) v_j for every position i
+        var attended = functional.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(b, c, h, w);
+        return output.call(attended).add_(x).mul_(1 / Math.Sqrt(2)).MoveToOuterDisposeScope();   // (x + h) / sqrt(2)
     }
 }

@@ -18,5 +18,5 @@ public sealed class Downsample : Module<Tensor, Tensor>
 
     /// <param name="x">[B, C, H, W] with even H, W.</param>
     /// <returns>[B, C, H/2, W/2].</returns>
-    public override Tensor forward(Tensor x) => conv.forward(x);
+    public override Tensor forward(Tensor x) => conv.call(x);
 }

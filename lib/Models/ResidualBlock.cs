@@ -7,7 +7,8 @@ namespace SoftDiffusion.Models;
 /// <summary>
 /// DDPM++ residual block (Song et al. 2021; Ho et al. 2020): GroupNorm, SiLU, 3x3 conv, + Dense(SiLU(temb)),
 /// GroupNorm, SiLU, dropout, 3x3 conv; the skip is a 1x1 conv when the channel count changes; output
-/// (skip + h) / sqrt(2) (NCSN++'s skip_rescale).
+/// (skip + h) / sqrt(2) (NCSN++'s skip_rescale). The additions and the rescale write into the conv outputs in place
+/// (the conv backward does not read its output), which saves an image-sized allocation each.
 /// </summary>
 public sealed class ResidualBlock : Module<Tensor, Tensor, Tensor>
 {
@@ -41,9 +42,9 @@ public sealed class ResidualBlock : Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor embedding)
     {
         using var scope = NewDisposeScope();
-        var h = conv0.forward(functional.silu(norm0.forward(x)));
-        h = h + timeProjection.forward(functional.silu(embedding)).unsqueeze(-1).unsqueeze(-1);
-        h = conv1.forward(dropout.forward(functional.silu(norm1.forward(h))));
-        return ((skip.forward(x) + h) / Math.Sqrt(2)).MoveToOuterDisposeScope();
+        var h = conv0.call(functional.silu(norm0.call(x)));
+        h.add_(timeProjection.call(functional.silu(embedding)).unsqueeze(-1).unsqueeze(-1));
+        h = conv1.call(dropout.call(functional.silu(norm1.call(h))));
+        return h.add_(skip.call(x)).mul_(1 / Math.Sqrt(2)).MoveToOuterDisposeScope();   // (skip + h) / sqrt(2)
     }
 }

@@ -42,7 +42,7 @@ public sealed class TimeEmbedding : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var features = kind == TimeEmbeddingKind.GaussianFourier ? Fourier(t) : Sinusoidal(t);
-        var h = dense1.forward(functional.silu(dense0.forward(features)));
+        var h = dense1.call(functional.silu(dense0.call(features)));
         return h.MoveToOuterDisposeScope();
     }
 

@@ -63,12 +63,12 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
     {
         CheckInput(xT, t);
         using var scope = NewDisposeScope();
-        var embedding = timeEmbedding.forward(t.to(xT.dtype, xT.device));
+        var embedding = timeEmbedding.call(t.to(xT.dtype, xT.device));
         var skips = new Stack<Tensor>();
-        var h = DownPath(inputConv.forward(xT), embedding, skips);
-        h = middleBlock1.forward(middleAttention.forward(middleBlock0.forward(h, embedding)), embedding);
+        var h = DownPath(inputConv.call(xT), embedding, skips);
+        h = middleBlock1.call(middleAttention.call(middleBlock0.call(h, embedding)), embedding);
         h = UpPath(h, embedding, skips);
-        return outputConv.forward(functional.silu(outputNorm.forward(h))).MoveToOuterDisposeScope();
+        return outputConv.call(functional.silu(outputNorm.call(h))).MoveToOuterDisposeScope();
     }
 
     /// <summary>Number of trainable weights.</summary>
@@ -88,12 +88,12 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
         {
             for (int i = 0; i < Config.BlocksPerLevel; i++, block++)
             {
-                h = downAttention[block].forward(downBlocks[block].forward(h, embedding));
+                h = downAttention[block].call(downBlocks[block].call(h, embedding));
                 skips.Push(h);
             }
             if (level < Config.Levels - 1)
             {
-                h = downsamplers[level].forward(h);
+                h = downsamplers[level].call(h);
                 skips.Push(h);
             }
         }
@@ -105,8 +105,8 @@ public sealed class UNet : Module<Tensor, Tensor, Tensor>
         for (int level = Config.Levels - 1, block = 0; level >= 0; level--)
         {
             for (int i = 0; i <= Config.BlocksPerLevel; i++, block++)
-                h = upAttention[block].forward(upBlocks[block].forward(cat([h, skips.Pop()], 1), embedding));
-            if (level > 0) h = upsamplers[Config.Levels - 1 - level].forward(h);
+                h = upAttention[block].call(upBlocks[block].call(cat([h, skips.Pop()], 1), embedding));
+            if (level > 0) h = upsamplers[Config.Levels - 1 - level].call(h);
         }
         return h;
     }

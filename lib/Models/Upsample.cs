@@ -22,6 +22,6 @@ public sealed class Upsample : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var up = functional.interpolate(x, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
-        return conv.forward(up).MoveToOuterDisposeScope();
+        return conv.call(up).MoveToOuterDisposeScope();
     }
 }

@@ -43,6 +43,31 @@ public sealed class UNetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ForwardHooksSeeEveryLayerOnce()
+    {
+        // The network calls its layers through call(), so hooks fire (tools/Bench counts multiply-adds with them).
+        using var net = new UNet(UNetConfig.Tiny(1));
+        var layers = net.named_modules().Select(m => m.module).Where(m => m is TorchSharp.Modules.Conv2d or TorchSharp.Modules.Linear
+            or TorchSharp.Modules.GroupNorm or AttentionBlock or ResidualBlock).ToList();
+        var calls = new Dictionary<nn.Module, int>();
+        foreach (var layer in layers)
+            switch (layer)
+            {
+                case nn.Module<Tensor, Tensor> unary:
+                    unary.register_forward_hook((m, input, output) => { calls[m] = calls.GetValueOrDefault(m) + 1; return output; });
+                    break;
+                case nn.Module<Tensor, Tensor, Tensor> binary:
+                    binary.register_forward_hook((m, x, embedding, output) => { calls[m] = calls.GetValueOrDefault(m) + 1; return output; });
+                    break;
+            }
+        using var x = randn([2, 1, 8, 8]);
+        using var phi = net.forward(x, tensor(new[] { 0.2f, 0.7f }));
+
+        Assert.Contains(layers, l => l is AttentionBlock);
+        Assert.All(layers, layer => Assert.Equal(1, calls.GetValueOrDefault(layer)));
+    }
+
+    [Fact]
     public void OutputDependsOnTimeOnceTheOutputLayerIsNonZero()
     {
         using var net = new UNet(UNetConfig.Tiny(1) with { TimeEmbedding = TimeEmbeddingKind.Sinusoidal });

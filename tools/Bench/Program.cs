@@ -3,9 +3,10 @@ using SoftDiffusion.Experiments;
 using SoftDiffusion.Models;
 using SoftDiffusion.Workbook;
 
-// Benchmarks: dotnet run -c Release --project tools/Bench -- [operators|method|all|training [steps] [memory-every]|threads [blocks]]
+// Benchmarks: dotnet run -c Release --project tools/Bench -- [operators|method|all|training [steps] [memory-every]|threads [blocks]|sampling [blocks]|kernels [blocks]]
 // threads: the training step per thread setting, idle and with a competing busy process (child processes "step").
 // sampling [blocks]: Momentum sampling throughput of the shipped blur model per batch size.
+// kernels [blocks]: the training step's arithmetic rate against the machine's measured multiply-add peak.
 string what = args.Length > 0 ? args[0] : "all";
 if (what is "step")
 {
@@ -39,6 +40,10 @@ if (what is "method" or "all")
 if (what is "sampling")
 {
     SamplingBenchmarks.Throughput(blocks: args.Length > 1 ? int.Parse(args[1]) : 3, batchSizes: [50, 125, 250, 500]);
+}
+if (what is "kernels")
+{
+    KernelBenchmarks.Efficiency(Profile.Cpu, blocks: args.Length > 1 ? int.Parse(args[1]) : 5);
 }
 if (what is "training")
 {
