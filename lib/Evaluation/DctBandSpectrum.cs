@@ -9,6 +9,8 @@ namespace SoftDiffusion.Evaluation;
 /// (k, l) of band b = floor(sqrt(k^2 + l^2)) and over channels. The blur of Soft Diffusion removes the high bands
 /// first, so this is where samples that are too smooth (too little energy in the high bands) or too grainy (too
 /// much) show, against the same spectrum of the data. White noise of standard deviation s has s^2 in every band.
+/// A spectrum of images (<see cref="Of"/>) also keeps each image's squared deviation per band, for the standard errors
+/// of <see cref="SummedVariance"/> and <see cref="VarianceRatio"/>.
 /// </summary>
 public sealed class DctBandSpectrum
 {
@@ -21,8 +23,45 @@ public sealed class DctBandSpectrum
     /// <summary>Images N behind the variances.</summary>
     public long Images { get; }
 
-    DctBandSpectrum(double[] variance, int[] coefficientsPerBand, long images) =>
-        (Variance, CoefficientsPerBand, Images) = (variance, coefficientsPerBand, images);
+    // Per image i and band b, the mean over the band's coefficients (and channels) of (z_ik - m_k)^2 [N * B]; null when
+    // the spectrum was built from moments.
+    readonly double[]? deviations;
+
+    DctBandSpectrum(double[] variance, int[] coefficientsPerBand, long images, double[]? deviations = null) =>
+        (Variance, CoefficientsPerBand, Images, this.deviations) = (variance, coefficientsPerBand, images, deviations);
+
+    /// <summary>The variance summed over the coefficients of bands [<paramref name="fromBand"/>, <paramref name="toBand"/>)
+    /// (one channel's worth: channels are averaged), sum_b m_b Variance[b], with its standard error over the images,
+    /// s(T) / sqrt(N) N / (N - 1) for T_i = sum_b m_b u_i(b), u_i(b) the image's mean squared deviation in band b (the
+    /// uncertainty of the mean is left out, a 1 / N effect).</summary>
+    /// <exception cref="InvalidOperationException">The spectrum was built from moments (<see cref="From"/>), which keep no
+    /// per-image values.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Not 0 &lt;= from &lt; to &lt;= bands.</exception>
+    public NormalInterval SummedVariance(int fromBand, int toBand)
+    {
+        CheckBands(fromBand, toBand, Variance.Count);
+        if (deviations is null)
+            throw new InvalidOperationException("This spectrum was computed from moments, which keep no per-image values; use DctBandSpectrum.Of(images) for a standard error.");
+        int bands = Variance.Count;
+        var totals = new double[Images];
+        for (long i = 0; i < Images; i++)
+            for (int b = fromBand; b < toBand; b++) totals[i] += CoefficientsPerBand[b] * deviations[i * bands + b];
+        var perImage = NormalInterval.OfMean(totals);
+        double unbiased = Images / (Images - 1.0);
+        return new NormalInterval(unbiased * perImage.Estimate, unbiased * perImage.StandardError);
+    }
+
+    /// <summary>The variance of <paramref name="samples"/> over bands [from, to) divided by that of
+    /// <paramref name="reference"/> (e.g. the data), with the delta method's interval (independent image sets): below 1
+    /// the samples are too smooth there, above 1 too grainy.</summary>
+    public static NormalInterval VarianceRatio(DctBandSpectrum samples, DctBandSpectrum reference, int fromBand, int toBand)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(reference);
+        if (samples.Variance.Count != reference.Variance.Count)
+            throw new ArgumentException($"Expected spectra of one image size, received {samples.Variance.Count} and {reference.Variance.Count} bands.", nameof(reference));
+        return NormalInterval.Ratio(samples.SummedVariance(fromBand, toBand), reference.SummedVariance(fromBand, toBand));
+    }
 
     /// <summary>Bands of an H x W image: floor(sqrt((H-1)^2 + (W-1)^2)) + 1.</summary>
     public static int BandCount(long height, long width)
@@ -52,13 +91,7 @@ public sealed class DctBandSpectrum
         if (values.dim() is not (2 or 3))
             throw new ArgumentException($"Expected per-coefficient values of rank 2 [H, W] or 3 [C, H, W], received rank {values.dim()} with shape [{string.Join(", ", values.shape)}].", nameof(values));
         using var scope = NewDisposeScope();
-        long h = values.shape[^2], w = values.shape[^1];
-        var perCoefficient = values.to(ScalarType.Float64, CPU).reshape(-1, h, w).mean([0]).flatten();  // channels averaged
-        var band = BandIndex(h, w).flatten();
-        int count = BandCount(h, w);
-        var sums = zeros(count, dtype: ScalarType.Float64).index_add_(0, band, perCoefficient, 1);
-        var sizes = zeros(count, dtype: ScalarType.Float64).index_add_(0, band, ones_like(perCoefficient), 1);
-        return (sums / sizes).data<double>().ToArray();
+        return BandMeansPerImage(values.reshape(1, -1, values.shape[^2], values.shape[^1])).data<double>().ToArray();
     }
 
     /// <summary>The band spectrum of images [N, C, H, W] (N >= 2), read <paramref name="batchSize"/> at a time.</summary>
@@ -71,7 +104,47 @@ public sealed class DctBandSpectrum
         if (images.shape[0] < 2)
             throw new ArgumentException($"Expected at least 2 images for a variance, received {images.shape[0]}.", nameof(images));
         using var moments = DctMoments.Compute(images, batchSize);
-        return From(moments);
+        var fromMoments = From(moments);
+        return new DctBandSpectrum([.. fromMoments.Variance], [.. fromMoments.CoefficientsPerBand], fromMoments.Images,
+            Deviations(images, moments.Mean, batchSize));
+    }
+
+    // Second pass: u_i(b), the mean over band b's coefficients and the channels of (z_ik - m_k)^2 per image [N * B].
+    static double[] Deviations(Tensor images, Tensor mean, long batchSize)
+    {
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        for (long start = 0; start < images.shape[0]; start += batchSize)
+        {
+            using var batchScope = NewDisposeScope();
+            var batch = images.narrow(0, start, Math.Min(batchSize, images.shape[0] - start)).to(ScalarType.Float64);
+            var squared = (Dct2d.Forward(batch) - mean.to(batch.device)).square().to(CPU);
+            parts.Add(BandMeansPerImage(squared).MoveToOuterDisposeScope());
+        }
+        return cat(parts, 0).flatten().data<double>().ToArray();
+    }
+
+    /// <summary>Per image, the mean of a per-coefficient quantity over each band: values [N, C, H, W] (channels averaged)
+    /// to [N, B] float64 on the CPU.</summary>
+    public static Tensor BandMeansPerImage(Tensor values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.dim() != 4)
+            throw new ArgumentException($"Expected per-coefficient values of rank 4 [N, C, H, W], received rank {values.dim()} with shape [{string.Join(", ", values.shape)}].", nameof(values));
+        using var scope = NewDisposeScope();
+        long n = values.shape[0], h = values.shape[2], w = values.shape[3];
+        var perCoefficient = values.to(ScalarType.Float64, CPU).mean([1]).reshape(n, h * w);   // channels averaged
+        var band = BandIndex(h, w).flatten();
+        int count = BandCount(h, w);
+        var sums = zeros(n, count, dtype: ScalarType.Float64).index_add_(1, band, perCoefficient, 1);
+        var sizes = zeros(count, dtype: ScalarType.Float64).index_add_(0, band, ones(h * w, dtype: ScalarType.Float64), 1);
+        return (sums / sizes).MoveToOuterDisposeScope();
+    }
+
+    internal static void CheckBands(int fromBand, int toBand, int bands)
+    {
+        if (fromBand < 0 || toBand <= fromBand || toBand > bands)
+            throw new ArgumentOutOfRangeException(nameof(fromBand), $"Expected bands [from, to) with 0 <= from < to <= {bands}, received [{fromBand}, {toBand}).");
     }
 
     /// <summary>The band spectrum from per-coefficient moments (e.g. of the training data).</summary>

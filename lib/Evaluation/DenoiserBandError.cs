@@ -11,12 +11,71 @@ namespace SoftDiffusion.Evaluation;
 /// <see cref="DctBandSpectrum.BandIndex"/>, with x_t = C_t x_0 + sigma_t eta. Measured for any denoiser on held-out
 /// images (<see cref="Measure"/>), or in closed form for the Wiener reference (<see cref="Expected"/>), so the two can
 /// be compared band by band: where a loss leaves x0_hat untrained, the network's error exceeds the reference's.
+/// A measurement keeps every image's error per band, for the intervals of <see cref="Summed"/> and
+/// <see cref="SummedDifference"/>.
 /// </summary>
-/// <param name="Times">The times t.</param>
-/// <param name="Error">Error[i][b]: the mean squared error per coefficient in band b at Times[i].</param>
-/// <param name="Images">Images behind each value; 0 for a closed form.</param>
-public sealed record DenoiserBandError(IReadOnlyList<double> Times, IReadOnlyList<double[]> Error, long Images)
+public sealed class DenoiserBandError
 {
+    /// <summary>The times t.</summary>
+    public IReadOnlyList<double> Times { get; }
+
+    /// <summary>Error[i][b]: the mean squared error per coefficient in band b at Times[i].</summary>
+    public IReadOnlyList<double[]> Error { get; }
+
+    /// <summary>Images behind each value; 0 for a closed form.</summary>
+    public long Images { get; }
+
+    // perImage[i][n * B + b]: image n's mean squared error per coefficient in band b at Times[i]; null for a closed form.
+    readonly double[][]? perImage;
+    readonly int[] coefficientsPerBand;
+
+    DenoiserBandError(double[] times, double[][] error, long images, double[][]? perImage, int[] coefficientsPerBand) =>
+        (Times, Error, Images, this.perImage, this.coefficientsPerBand) = (times, error, images, perImage, coefficientsPerBand);
+
+    /// <summary>The squared error of x0_hat per image summed over the coefficients of bands [from, to) at Times[time],
+    /// with its standard error over the images (0 for the closed form).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such time or band range.</exception>
+    public NormalInterval Summed(int time, int fromBand, int toBand)
+    {
+        var counts = CheckRange(time, fromBand, toBand);
+        if (perImage is null)
+            return new NormalInterval(Enumerable.Range(fromBand, toBand - fromBand).Sum(b => counts[b] * Error[time][b]), 0);
+        return NormalInterval.OfMean(SummedPerImage(time, fromBand, toBand, counts));
+    }
+
+    /// <summary>This measurement minus <paramref name="other"/>, both of the summed error over bands [from, to) at
+    /// Times[time], paired image by image: both must be measured on the same images with the same seed.</summary>
+    /// <exception cref="ArgumentException">Either is a closed form, or they differ in images or times.</exception>
+    public NormalInterval SummedDifference(DenoiserBandError other, int time, int fromBand, int toBand)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var counts = CheckRange(time, fromBand, toBand);
+        if (perImage is null || other.perImage is null)
+            throw new ArgumentException("Expected two measurements (a closed form has no per-image errors to pair).", nameof(other));
+        if (other.Images != Images || !other.Times.SequenceEqual(Times))
+            throw new ArgumentException($"Expected measurements of the same images and times, received {Images} and {other.Images} images at [{string.Join(", ", Times)}] and [{string.Join(", ", other.Times)}].", nameof(other));
+        var mine = SummedPerImage(time, fromBand, toBand, counts);
+        var theirs = other.SummedPerImage(time, fromBand, toBand, counts);
+        return NormalInterval.OfMean(mine.Zip(theirs, (a, b) => a - b).ToArray());
+    }
+
+    double[] SummedPerImage(int time, int fromBand, int toBand, int[] counts)
+    {
+        int bands = Error[time].Length;
+        var totals = new double[Images];
+        for (long n = 0; n < Images; n++)
+            for (int b = fromBand; b < toBand; b++) totals[n] += counts[b] * perImage![time][n * bands + b];
+        return totals;
+    }
+
+    int[] CheckRange(int time, int fromBand, int toBand)
+    {
+        if (time < 0 || time >= Times.Count)
+            throw new ArgumentOutOfRangeException(nameof(time), $"Expected a time index in [0, {Times.Count - 1}], received {time}.");
+        DctBandSpectrum.CheckBands(fromBand, toBand, Error[time].Length);
+        return coefficientsPerBand;
+    }
+
     /// <summary>Measures <paramref name="denoiser"/> on images x0 at each time: x_t = C_t x_0 + sigma_t eta with eta of
     /// image k drawn from generator seed + k (the same eta at every t), no gradient.</summary>
     /// <param name="denoiser">The denoiser (a network in eval mode, or a reference).</param>
@@ -35,8 +94,11 @@ public sealed record DenoiserBandError(IReadOnlyList<double> Times, IReadOnlyLis
         CheckArguments(x0, times);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Expected batchSize >= 1.");
         var process = new CorruptionProcess(corruption, noise);
-        var errors = times.Select(t => DctBandSpectrum.BandMean(CoefficientError(denoiser, process, x0, t, seed, batchSize))).ToArray();
-        return new DenoiserBandError(times.ToArray(), errors, x0.shape[0]);
+        var perImage = times.Select(t => BandErrorPerImage(denoiser, process, x0, t, seed, batchSize)).ToArray();
+        int bands = DctBandSpectrum.BandCount(x0.shape[2], x0.shape[3]);
+        var errors = perImage.Select(values => Enumerable.Range(0, bands)
+            .Select(b => Enumerable.Range(0, (int)x0.shape[0]).Average(n => values[n * bands + b])).ToArray()).ToArray();
+        return new DenoiserBandError(times.ToArray(), errors, x0.shape[0], perImage, DctBandSpectrum.CoefficientCounts(x0.shape[2], x0.shape[3]));
     }
 
     /// <summary>The Wiener reference's expected error per band, v sigma_t^2 / (c^2 v + sigma_t^2) averaged over each band
@@ -45,31 +107,35 @@ public sealed record DenoiserBandError(IReadOnlyList<double> Times, IReadOnlyLis
     {
         ArgumentNullException.ThrowIfNull(wiener);
         ArgumentNullException.ThrowIfNull(times);
+        int[] counts = [];
         var errors = times.Select(t =>
         {
             using var perCoefficient = wiener.CoefficientError(t);
+            counts = DctBandSpectrum.CoefficientCounts(perCoefficient.shape[^2], perCoefficient.shape[^1]);
             return DctBandSpectrum.BandMean(perCoefficient);
         }).ToArray();
-        return new DenoiserBandError(times.ToArray(), errors, 0);
+        return new DenoiserBandError(times.ToArray(), errors, 0, null, counts);
     }
 
-    // E[(DCT2(x0_hat - x_0))^2] per coefficient [C, H, W] at one t, over all images.
-    static Tensor CoefficientError(IDenoiser denoiser, CorruptionProcess process, Tensor x0, double t, long seed, int batchSize)
+    // Per image n and band b: the mean of (DCT2(x0_hat - x_0))^2 over the band's coefficients and the channels, at one t
+    // [N * B].
+    static double[] BandErrorPerImage(IDenoiser denoiser, CorruptionProcess process, Tensor x0, double t, long seed, int batchSize)
     {
         using var noGrad = no_grad();
-        var sum = zeros(x0.shape[1..], dtype: ScalarType.Float64);
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
         for (long start = 0; start < x0.shape[0]; start += batchSize)
         {
-            using var scope = NewDisposeScope();
+            using var batchScope = NewDisposeScope();
             int count = (int)Math.Min(batchSize, x0.shape[0] - start);
             var batch = x0.narrow(0, start, count);
             var tBatch = full(count, t, dtype: x0.dtype, device: x0.device);
             using var eta = new PerSampleNoise(seed, count, start);
             var xT = process.Sample(batch, tBatch, eta);                       // x_t = C_t x_0 + sigma_t eta
             var error = Dct2d.Forward((denoiser.Denoise(xT, tBatch) - batch).to(ScalarType.Float64, CPU));
-            sum.add_(error.square().sum([0]));
+            parts.Add(DctBandSpectrum.BandMeansPerImage(error.square()).MoveToOuterDisposeScope());
         }
-        return sum.div_(x0.shape[0]);
+        return cat(parts, 0).flatten().data<double>().ToArray();
     }
 
     static void CheckArguments(Tensor x0, IReadOnlyList<double> times)

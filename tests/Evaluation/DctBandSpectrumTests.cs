@@ -74,6 +74,64 @@ public class DctBandSpectrumTests
     }
 
     [Fact]
+    public void TheStandardErrorOfASummedVarianceMatchesItsSpreadOverRepeatedDraws()
+    {
+        // 300 independent sets of 100 white-noise images: the estimates of the variance over bands [2, 6) scatter
+        // around s^2 m (m coefficients) with the spread the reported standard errors claim, and the 95% intervals
+        // cover the truth about 95% of the time (binomial sd 1.3%: allow 90-99%).
+        using var scope = NewDisposeScope();
+        const int repeats = 300, n = 100, size = 8;
+        const double s = 0.5;
+        int coefficients = DctBandSpectrum.CoefficientCounts(size, size)[2..6].Sum();
+        double truth = s * s * coefficients;
+        using var g = new Generator(9);
+        var z = new List<double>();
+        int covered = 0;
+        for (int r = 0; r < repeats; r++)
+        {
+            using var images = randn([n, 1, size, size], generator: g) * s;
+            var spectrum = DctBandSpectrum.Of(images, batchSize: 37);
+            var summed = spectrum.SummedVariance(2, 6);
+            Assert.Equal(Enumerable.Range(2, 4).Sum(b => spectrum.CoefficientsPerBand[b] * spectrum.Variance[b]), summed.Estimate, 9);
+            z.Add((summed.Estimate - truth) / summed.StandardError);
+            if (summed.Low <= truth && truth <= summed.High) covered++;
+        }
+        double spread = Math.Sqrt(z.Sum(v => v * v) / repeats);
+        Assert.InRange(spread, 0.85, 1.15);
+        Assert.InRange(covered / (double)repeats, 0.90, 0.99);
+    }
+
+    [Fact]
+    public void TheRatioOfTwoSetsOfOneLawCoversOne()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(10);
+        int covered = 0;
+        const int repeats = 200;
+        for (int r = 0; r < repeats; r++)
+        {
+            using var a = randn([150, 1, 8, 8], generator: g) * 0.2;
+            using var b = randn([400, 1, 8, 8], generator: g) * 0.2;
+            var ratio = DctBandSpectrum.VarianceRatio(DctBandSpectrum.Of(a), DctBandSpectrum.Of(b), 5, 10);
+            if (ratio.Low <= 1 && 1 <= ratio.High) covered++;
+        }
+        Assert.InRange(covered / (double)repeats, 0.90, 0.99);
+    }
+
+    [Fact]
+    public void ASpectrumFromMomentsHasNoIntervalAndBandRangesAreChecked()
+    {
+        using var scope = NewDisposeScope();
+        var images = randn([10, 1, 8, 8]);
+        using var moments = DctMoments.Compute(images);
+        var fromMoments = DctBandSpectrum.From(moments);
+        Assert.Contains("Of(images)", Assert.Throws<InvalidOperationException>(() => fromMoments.SummedVariance(0, 3)).Message);
+        var spectrum = DctBandSpectrum.Of(images);
+        Assert.Contains("0 <= from < to <= 10", Assert.Throws<ArgumentOutOfRangeException>(() => spectrum.SummedVariance(4, 11)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => spectrum.SummedVariance(3, 3));
+    }
+
+    [Fact]
     public void BadInputGetsAnArgumentExceptionSayingWhatWasExpected()
     {
         using var rank3 = zeros(5, 28, 28);
