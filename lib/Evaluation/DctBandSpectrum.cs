@@ -42,10 +42,7 @@ public sealed class DctBandSpectrum
         CheckBands(fromBand, toBand, Variance.Count);
         if (deviations is null)
             throw new InvalidOperationException("This spectrum was computed from moments, which keep no per-image values; use DctBandSpectrum.Of(images) for a standard error.");
-        int bands = Variance.Count;
-        var totals = new double[Images];
-        for (long i = 0; i < Images; i++)
-            for (int b = fromBand; b < toBand; b++) totals[i] += CoefficientsPerBand[b] * deviations[i * bands + b];
+        var totals = SumOverBands(deviations, Images, CoefficientsPerBand, fromBand, toBand);
         var perImage = NormalInterval.OfMean(totals);
         double unbiased = Images / (Images - 1.0);
         return new NormalInterval(unbiased * perImage.Estimate, unbiased * perImage.StandardError);
@@ -104,9 +101,24 @@ public sealed class DctBandSpectrum
         if (images.shape[0] < 2)
             throw new ArgumentException($"Expected at least 2 images for a variance, received {images.shape[0]}.", nameof(images));
         using var moments = DctMoments.Compute(images, batchSize);
-        var fromMoments = From(moments);
-        return new DctBandSpectrum([.. fromMoments.Variance], [.. fromMoments.CoefficientsPerBand], fromMoments.Images,
-            Deviations(images, moments.Mean, batchSize));
+        long n = images.shape[0], h = images.shape[2], w = images.shape[3];
+        int bands = BandCount(h, w);
+        var deviations = Deviations(images, moments.Mean, batchSize);
+        var variance = new double[bands];   // sum_i u_i(b) / (N - 1), the unbiased variance averaged over band b
+        for (long i = 0; i < n; i++)
+            for (int b = 0; b < bands; b++) variance[b] += deviations[i * bands + b] / (n - 1);
+        return new DctBandSpectrum(variance, CoefficientCounts(h, w), n, deviations);
+    }
+
+    /// <summary>Per image, sum_b m_b values_i(b) over bands [from, to): values [N * B] per image and band, m_b the
+    /// coefficients of band b.</summary>
+    internal static double[] SumOverBands(double[] values, long images, IReadOnlyList<int> coefficientsPerBand, int fromBand, int toBand)
+    {
+        int bands = coefficientsPerBand.Count;
+        var totals = new double[images];
+        for (long i = 0; i < images; i++)
+            for (int b = fromBand; b < toBand; b++) totals[i] += coefficientsPerBand[b] * values[i * bands + b];
+        return totals;
     }
 
     // Second pass: u_i(b), the mean over band b's coefficients and the channels of (z_ik - m_k)^2 per image [N * B].

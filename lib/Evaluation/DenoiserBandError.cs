@@ -37,10 +37,10 @@ public sealed class DenoiserBandError
     /// <exception cref="ArgumentOutOfRangeException">No such time or band range.</exception>
     public NormalInterval Summed(int time, int fromBand, int toBand)
     {
-        var counts = CheckRange(time, fromBand, toBand);
+        CheckRange(time, fromBand, toBand);
         if (perImage is null)
-            return new NormalInterval(Enumerable.Range(fromBand, toBand - fromBand).Sum(b => counts[b] * Error[time][b]), 0);
-        return NormalInterval.OfMean(SummedPerImage(time, fromBand, toBand, counts));
+            return new NormalInterval(Enumerable.Range(fromBand, toBand - fromBand).Sum(b => coefficientsPerBand[b] * Error[time][b]), 0);
+        return NormalInterval.OfMean(DctBandSpectrum.SumOverBands(perImage[time], Images, coefficientsPerBand, fromBand, toBand));
     }
 
     /// <summary>This measurement minus <paramref name="other"/>, both of the summed error over bands [from, to) at
@@ -49,31 +49,21 @@ public sealed class DenoiserBandError
     public NormalInterval SummedDifference(DenoiserBandError other, int time, int fromBand, int toBand)
     {
         ArgumentNullException.ThrowIfNull(other);
-        var counts = CheckRange(time, fromBand, toBand);
+        CheckRange(time, fromBand, toBand);
         if (perImage is null || other.perImage is null)
             throw new ArgumentException("Expected two measurements (a closed form has no per-image errors to pair).", nameof(other));
         if (other.Images != Images || !other.Times.SequenceEqual(Times))
             throw new ArgumentException($"Expected measurements of the same images and times, received {Images} and {other.Images} images at [{string.Join(", ", Times)}] and [{string.Join(", ", other.Times)}].", nameof(other));
-        var mine = SummedPerImage(time, fromBand, toBand, counts);
-        var theirs = other.SummedPerImage(time, fromBand, toBand, counts);
+        var mine = DctBandSpectrum.SumOverBands(perImage[time], Images, coefficientsPerBand, fromBand, toBand);
+        var theirs = DctBandSpectrum.SumOverBands(other.perImage[time], Images, coefficientsPerBand, fromBand, toBand);
         return NormalInterval.OfMean(mine.Zip(theirs, (a, b) => a - b).ToArray());
     }
 
-    double[] SummedPerImage(int time, int fromBand, int toBand, int[] counts)
-    {
-        int bands = Error[time].Length;
-        var totals = new double[Images];
-        for (long n = 0; n < Images; n++)
-            for (int b = fromBand; b < toBand; b++) totals[n] += counts[b] * perImage![time][n * bands + b];
-        return totals;
-    }
-
-    int[] CheckRange(int time, int fromBand, int toBand)
+    void CheckRange(int time, int fromBand, int toBand)
     {
         if (time < 0 || time >= Times.Count)
             throw new ArgumentOutOfRangeException(nameof(time), $"Expected a time index in [0, {Times.Count - 1}], received {time}.");
         DctBandSpectrum.CheckBands(fromBand, toBand, Error[time].Length);
-        return coefficientsPerBand;
     }
 
     /// <summary>Measures <paramref name="denoiser"/> on images x0 at each time: x_t = C_t x_0 + sigma_t eta with eta of

@@ -19,7 +19,7 @@ namespace SoftDiffusion.Bench;
 static class KernelBenchmarks
 {
     const int MatrixSide = 1024;
-    const int StepsPerBlock = 5;
+    const int RunsPerBlock = 5;
 
     public static void Efficiency(Profile profile, int blocks)
     {
@@ -29,58 +29,39 @@ static class KernelBenchmarks
         Console.WriteLine($"The {profile.Name} U-Net, batch {batch}: {forwardMacs / 1e9:F3} G multiply-adds per forward pass, " +
             $"{stepFlops / 1e9:F2} GFLOP per training step; {get_num_threads()} threads, {blocks} alternating blocks:");
 
+        using var scope = NewDisposeScope();
         using var loop = new BareLoop(profile);
-        using var a = randn(MatrixSide, MatrixSide, generator: new Generator(1));
-        using var b = randn(MatrixSide, MatrixSide, generator: new Generator(2));
-        using var image = randn([64, 64, 28, 28], generator: new Generator(3));
-        using var kernel = randn([64, 64, 3, 3], generator: new Generator(4));
-        using var narrowImage = randn([64, 16, 28, 28], generator: new Generator(5));
-        using var narrowKernel = randn([16, 16, 3, 3], generator: new Generator(6));
-        double matmulFlops = 2.0 * MatrixSide * MatrixSide * MatrixSide;
-        double convFlops = 2.0 * 64 * 64 * 28 * 28 * 64 * 9;
-        double narrowFlops = 2.0 * 64 * 16 * 28 * 28 * 16 * 9;
-        Action step = () => loop.Run(1);
-        Action product = () => { using var c = matmul(a, b); };
-        Action convolution = () => { using var c = nn.functional.conv2d(image, kernel, padding: [1, 1]); };
-        Action narrowConvolution = () => { using var c = nn.functional.conv2d(narrowImage, narrowKernel, padding: [1, 1]); };
-        foreach (var warmup in new[] { step, product, convolution, narrowConvolution }) warmup();
-
-        var (steps, products, convolutions, narrow) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
+        var a = randn(MatrixSide, MatrixSide, generator: new Generator(1));
+        var b = randn(MatrixSide, MatrixSide, generator: new Generator(2));
+        var kernels = new (string Name, Action Run, double Flops)[]
+        {
+            ("step", () => loop.Run(1), stepFlops),
+            ("matrix product", () => matmul(a, b).Dispose(), 2.0 * MatrixSide * MatrixSide * MatrixSide),
+            Convolution(channels: 64, seed: 3),
+            Convolution(channels: 16, seed: 5),   // the cpu U-Net's first level
+        };
+        var seconds = kernels.Select(_ => new List<double>()).ToArray();
         for (int block = 1; block <= blocks; block++)
         {
-            double s = Seconds(step), p = Seconds(product), c = Seconds(convolution), n = Seconds(narrowConvolution);
-            steps.Add(s);
-            products.Add(p);
-            convolutions.Add(c);
-            narrow.Add(n);
-            Console.WriteLine($"  block {block}: step {1000 * s,7:F0} ms, {stepFlops / s / 1e9,6:F1} GFLOP/s; matrix product {matmulFlops / p / 1e9,6:F1} GFLOP/s; " +
-                $"3x3 convolution 64 channels {convFlops / c / 1e9,6:F1}, 16 channels {narrowFlops / n / 1e9,6:F1} GFLOP/s");
+            for (int k = 0; k < kernels.Length; k++)
+                seconds[k].Add(Timing.MedianMilliseconds(kernels[k].Run, repeats: RunsPerBlock, warmup: block == 1 ? 1 : 0) / 1000);
+            Console.WriteLine($"  block {block}: step {1000 * seconds[0][^1],7:F0} ms; GFLOP/s " +
+                string.Join(", ", kernels.Select((kernel, k) => $"{kernel.Name} {kernel.Flops / seconds[k][^1] / 1e9:F1}")));
         }
-        double stepRate = stepFlops / Median(steps) / 1e9;
-        double peak = Math.Max(matmulFlops / Median(products), convFlops / Median(convolutions)) / 1e9;
-        Console.WriteLine($"=> training step {1000 * Median(steps):F0} ms ({batch * 1000 / (1000 * Median(steps)):F0} images/s) = {stepRate:F1} GFLOP/s, " +
-            $"{100 * stepRate / peak:F0}% of the measured peak {peak:F1} GFLOP/s (the faster of the matrix product and the convolution; medians); " +
-            $"the 16-channel convolution alone runs at {narrowFlops / Median(narrow) / 1e9:F1} GFLOP/s ({100 * narrowFlops / Median(narrow) / 1e9 / peak:F0}%)");
+        var rates = kernels.Select((kernel, k) => kernel.Flops / Timing.Median(seconds[k]) / 1e9).ToArray();
+        double peak = rates[1..3].Max();
+        Console.WriteLine($"=> training step {1000 * Timing.Median(seconds[0]):F0} ms ({batch / Timing.Median(seconds[0]):F0} images/s) = {rates[0]:F1} GFLOP/s, " +
+            $"{100 * rates[0] / peak:F0}% of the measured peak {peak:F1} GFLOP/s (the faster of the matrix product and the 64-channel convolution; medians); " +
+            $"the 16-channel convolution alone runs at {rates[3]:F1} GFLOP/s ({100 * rates[3] / peak:F0}%)");
     }
 
-    // The median time of StepsPerBlock runs, in seconds per run.
-    static double Seconds(Action run)
+    // A 3x3 convolution, channels to channels, on [64, channels, 28, 28] (its tensors live in the caller's dispose scope).
+    static (string Name, Action Run, double Flops) Convolution(int channels, int seed)
     {
-        var times = new List<double>();
-        for (int i = 0; i < StepsPerBlock; i++)
-        {
-            using var scope = NewDisposeScope();
-            var clock = Stopwatch.StartNew();
-            run();
-            times.Add(clock.Elapsed.TotalSeconds);
-        }
-        return Median(times);
-    }
-
-    static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        var image = randn([64, channels, FashionMnist.Size, FashionMnist.Size], generator: new Generator((ulong)seed));
+        var kernel = randn([channels, channels, 3, 3], generator: new Generator((ulong)seed + 1));
+        return ($"3x3 convolution {channels} channels", () => nn.functional.conv2d(image, kernel, padding: [1, 1]).Dispose(),
+            2.0 * 64 * channels * FashionMnist.Size * FashionMnist.Size * channels * 9);
     }
 
     /// <summary>Multiply-adds of one forward pass of the profile's network on a batch of its shape, counted from the

@@ -107,11 +107,7 @@ static class ThreadBenchmarks
         return new(double.Parse(fields[1], CultureInfo.InvariantCulture), int.Parse(fields[2], CultureInfo.InvariantCulture), fields[3].Trim());
     }
 
-    static double Median(List<Measurement> values)
-    {
-        var sorted = values.Select(v => v.Milliseconds).Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
+    static double Median(List<Measurement> values) => Timing.Median(values.Select(v => v.Milliseconds));
 
     static string LoadAverage() => OperatingSystem.IsLinux() ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 

@@ -9,8 +9,14 @@ static class Timing
     public static double MedianMilliseconds(Action run, int repeats = 10, int warmup = 2)
     {
         for (int i = 0; i < warmup; i++) Once(run);
-        var times = Enumerable.Range(0, repeats).Select(_ => Once(run)).Order().ToArray();
-        return times[times.Length / 2];
+        return Median(Enumerable.Range(0, repeats).Select(_ => Once(run)));
+    }
+
+    /// <summary>The median (the mean of the middle two for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     static double Once(Action run)
