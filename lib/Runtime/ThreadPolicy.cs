@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace SoftDiffusion.Runtime;
 
@@ -38,9 +37,7 @@ public static class ThreadPolicy
         foreach (string name in new[] { "OMP_WAIT_POLICY", "GOMP_SPINCOUNT" })
             if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value) return $"{name}={value} (set by the user)";
         string spin = SpinCount.ToString(CultureInfo.InvariantCulture);
-        Environment.SetEnvironmentVariable("GOMP_SPINCOUNT", spin);
-        // .NET keeps its own copy of the environment on Unix; libgomp reads the C library's.
-        if (!OperatingSystem.IsWindows()) _ = SetEnvironment("GOMP_SPINCOUNT", spin, 1);
+        ProcessEnvironment.Set("GOMP_SPINCOUNT", spin);
         return $"GOMP_SPINCOUNT={spin}";
     }
 
@@ -117,7 +114,4 @@ public static class ThreadPolicy
             return null;
         }
     }
-
-    [DllImport("libc", EntryPoint = "setenv")]
-    static extern int SetEnvironment(string name, string value, int overwrite);
 }

@@ -25,6 +25,10 @@ public static class TorchNatives
     /// null before <see cref="EnsureLoaded"/>.</summary>
     public static string? OpenMpWaiting { get; private set; }
 
+    /// <summary>Whether convolutions use oneDNN, as set when the natives loaded (<see cref="ConvolutionKernels"/>);
+    /// null before <see cref="EnsureLoaded"/>.</summary>
+    public static string? Convolutions { get; private set; }
+
     /// <summary>True when the last <see cref="EnsureLoaded"/> had to mark GLIBCXX_3.4.32 weak in the loaded file.</summary>
     public static bool Patched { get; private set; }
 
@@ -42,6 +46,7 @@ public static class TorchNatives
         {
             if (loadedFrom is not null) return;
             OpenMpWaiting = ThreadPolicy.ApplyOpenMpWaiting();   // libgomp reads it once, when libtorch loads
+            var convolutions = ConvolutionKernels.Prepare();     // oneDNN reads its cap once, at its first kernel
             var (bridgeDirectory, libTorchDirectory) = FindNatives();
             // In NuGet's package folders libtorch and LibTorchSharp sit in different packages: libtorch is loaded first,
             // so the loader resolves LibTorchSharp's dependencies (libtorch, c10, torch_cpu) to it by name.
@@ -50,6 +55,7 @@ public static class TorchNatives
             if (OperatingSystem.IsLinux()) (bridge, Patched) = PatchIfNeeded(bridge, inPackageFolder: libTorchDirectory is not null);
             LoadExplained(bridge);
             torch.InitializeDeviceType(DeviceType.CPU);
+            Convolutions = ConvolutionKernels.Complete(convolutions);
             loadedFrom = Path.GetDirectoryName(bridge);
         }
     }

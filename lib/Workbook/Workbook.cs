@@ -36,7 +36,7 @@ public static class Workbook
             cuda ? CUDA : CPU,
             seed,
             torch.get_num_threads(),
-            $"{threadChoice.Reason}; {TorchNatives.OpenMpWaiting}",
+            $"{threadChoice.Reason}; {TorchNatives.OpenMpWaiting}; {TorchNatives.Convolutions}",
             TorchSharpVersion,
             LibTorchVersion);
         Console.WriteLine(session.Summary);
