@@ -63,31 +63,55 @@ public sealed record Profile(
     /// <summary>
     /// A trial of this profile, to check on a small machine that its notebooks and tools run before committing hours or a
     /// GPU to it: the profile's network (fitted to the data), recipes, data and image sizes, but <paramref name="steps"/>
-    /// training steps per run (ablations too), batches of at most 8, and the smoke profile's statistics, sampler, score and
-    /// NFE counts. Its runs go to their own folders (<see cref="FolderName"/>). Set by SOFT_DIFFUSION_TRIAL_STEPS.
+    /// training steps per run (ablations too), batches of at most 8, the smoke profile's statistics, score and NFE counts,
+    /// and sample grids of <see cref="TrialImagesShown"/> images from a <see cref="TrialSamplerSteps"/>-step sampler (the
+    /// paper's U-Net costs far more per image than the smoke profile's, and a trial only proves that cells run).
+    /// Its runs go to their own folders (<see cref="FolderName"/>). Set by SOFT_DIFFUSION_TRIAL_STEPS.
     /// </summary>
     /// <param name="steps">Training steps of every run (at least 1).</param>
     public Profile Trial(int steps) => steps < 1
         ? throw new ArgumentOutOfRangeException(nameof(steps), steps, "Expected at least 1 training step for a trial.")
-        : this with
+        : WithTrainingSteps(steps) with
         {
             TrialSteps = steps,
-            TrainingSteps = steps,
             AblationSteps = steps,
-            Training = Training with
+            Training = WithTrainingSteps(steps).Training with
             {
                 BatchSize = Math.Min(Training.BatchSize, 8),
                 WarmupSteps = Math.Min(Training.WarmupSteps, steps),
-                DecaySteps = Training.DecaySteps == 0 ? 0 : steps,
             },
-            ImagesShown = Smoke.ImagesShown,
+            ImagesShown = TrialImagesShown,
             ImagesForStatistics = Smoke.ImagesForStatistics,
             SampleEvery = 0,
-            SamplerSteps = Smoke.SamplerSteps,
+            SamplerSteps = TrialSamplerSteps,
             EvaluationSamples = Smoke.EvaluationSamples,
             NfeSweep = Smoke.NfeSweep,
             ComparisonNfe = Smoke.ComparisonNfe,
         };
+
+    /// <summary>Images in a sample grid of a <see cref="Trial"/>.</summary>
+    public const int TrialImagesShown = 4;
+
+    /// <summary>Steps (NFE) of the sampler of a <see cref="Trial"/>'s sample grids.</summary>
+    public const int TrialSamplerSteps = 4;
+
+    /// <summary>
+    /// This profile with a training budget of <paramref name="steps"/> updates: the learning rate's cosine decay (when
+    /// the profile decays it) then ends with the run, so a longer run is a run of its own, not the profile's run
+    /// continued past its decay. Its default run folder says so (<see cref="IsStandardBudget"/>).
+    /// </summary>
+    /// <param name="steps">Updates of a complete run (at least 1).</param>
+    public Profile WithTrainingSteps(long steps) => steps < 1
+        ? throw new ArgumentOutOfRangeException(nameof(steps), steps, "Expected a training budget of at least 1 step.")
+        : this with
+        {
+            TrainingSteps = steps,
+            Training = Training with { DecaySteps = Training.DecaySteps == 0 ? 0 : steps },
+        };
+
+    /// <summary>Whether the training budget is the named profile's own (not changed by <see cref="WithTrainingSteps"/>
+    /// outside a <see cref="Trial"/>).</summary>
+    public bool IsStandardBudget => TrialSteps is not null || TrainingSteps == Parse(Name.ToString()).TrainingSteps;
 
     /// <summary>Seconds: the tiny U-Net for 20 steps of batch 16 on 512 images, a 10-step sampler; ablations of 4
     /// steps, scores of 16 samples (a singular covariance, flagged as such) at 2 and 4 NFE.</summary>

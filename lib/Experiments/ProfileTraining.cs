@@ -165,8 +165,9 @@ public sealed class ProfileTraining : IDisposable
         Path.Combine(ProjectPaths.Runs, $"ablation-{recipe.Name}-{profile.FolderName}");
 
     /// <summary>runs/&lt;data&gt;-&lt;recipe&gt;-&lt;profile&gt; (e.g. runs/fashion-blur-cpu, runs/celeba-blur-paper) under
-    /// <see cref="ProjectPaths.Runs"/>, with -seed&lt;N&gt; appended when the training seed is not 0 (a second seed is a
-    /// second run, never a resume of the first); for smoke a fresh temporary folder, so every smoke run starts at step 0.</summary>
+    /// <see cref="ProjectPaths.Runs"/>, with -&lt;N&gt;steps appended for a budget other than the profile's own
+    /// (<see cref="Profile.WithTrainingSteps"/>) and -seed&lt;N&gt; when the training seed is not 0 (a second seed or budget
+    /// is a second run, never a resume of the first); for smoke a fresh temporary folder, so every smoke run starts at step 0.</summary>
     /// <param name="profile">The profile.</param>
     /// <param name="recipe">The recipe (default <see cref="TrainingRecipe.Blur"/>).</param>
     /// <param name="data"><see cref="TrainingSet.Name"/> (default Fashion-MNIST).</param>
@@ -174,6 +175,7 @@ public sealed class ProfileTraining : IDisposable
         profile.Name == ProfileName.Smoke
             ? Path.Combine(Path.GetTempPath(), $"soft-diffusion-smoke-{Guid.NewGuid():N}")
             : Path.Combine(ProjectPaths.Runs, $"{data}-{(recipe ?? TrainingRecipe.Blur).Name}-{profile.FolderName}" +
+                (profile.IsStandardBudget ? "" : $"-{profile.TrainingSteps}steps") +
                 (profile.Training.Seed == 0 ? "" : $"-seed{profile.Training.Seed}"));
 
     // The profile's network with the data's channels, fitted to the data's image size (the paper's 4-level U-Net keeps

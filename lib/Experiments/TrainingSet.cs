@@ -80,10 +80,29 @@ public sealed class TrainingSet : IDisposable
         ? CelebA(CelebA64.Load(CelebASplit.Train, progress: preparation), profile.TrainingImages)
         : LoadFashionMnist(profile);
 
-    /// <summary>Fashion-MNIST's training split (60k) when found, else the embedded test split (10k), limited to the
-    /// profile's <see cref="Profile.TrainingImages"/>.</summary>
-    public static TrainingSet LoadFashionMnist(Profile profile) =>
-        FashionMnist(Data.FashionMnist.LoadTrainingOrEmbedded(), profile.TrainingImages);
+    /// <summary>Fashion-MNIST's training split (60k), limited to the profile's <see cref="Profile.TrainingImages"/>. The
+    /// smoke profile and trials fall back to the embedded test split (10k) when the training split is not installed; the
+    /// cpu and paper profiles do not, since their scores compare samples with the test split.</summary>
+    /// <exception cref="DirectoryNotFoundException">cpu or paper profile without the training split (the message says
+    /// where it looked and how to install it).</exception>
+    /// <param name="profile">The profile.</param>
+    /// <param name="folder">Where the training split is; default the places <see cref="Data.FashionMnist"/> searches.</param>
+    public static TrainingSet LoadFashionMnist(Profile profile, string? folder = null)
+    {
+        try
+        {
+            return FashionMnist(Data.FashionMnist.Load(FashionMnistSplit.Train, folder), profile.TrainingImages);
+        }
+        catch (DirectoryNotFoundException e) when (profile.Name != ProfileName.Smoke && profile.TrialSteps is null)
+        {
+            throw new DirectoryNotFoundException($"The {profile.FolderName} profile trains on Fashion-MNIST's 60,000-image train split " +
+                "(the committed test split is what its scores compare samples with, so it cannot be the training set too). " + e.Message, e);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return FashionMnist(Data.FashionMnist.Load(FashionMnistSplit.Test), profile.TrainingImages);
+        }
+    }
 
     /// <summary>The first min(<paramref name="count"/>, limit) images [n, C, H, W] in [-1, 1], unflipped: what the level
     /// selection and p_1 are fitted on (limit: N, or <see cref="CelebAStatisticsLimit"/> for CelebA-64). The caller disposes it.</summary>

@@ -54,6 +54,7 @@ public sealed class Trainer : IDisposable
     public Trainer(UNet network, IDenoiser denoiser, ITrainingLoss loss, IImageDataset data, TrainingOptions options, RunDirectory? run = null)
     {
         options.Validate();
+        if (run is not null) CheckResumableWith(run, options);
         if (data.ImageShape.Length != 3 || data.ImageShape[0] != network.Config.ImageChannels)
             throw new ArgumentException($"Expected images [{network.Config.ImageChannels}, H, W] for this network, got [{string.Join(", ", data.ImageShape)}].", nameof(data));
         (this.network, this.denoiser, this.loss, this.data, this.run, Options) = (network, denoiser, loss, data, run, options);
@@ -66,6 +67,18 @@ public sealed class Trainer : IDisposable
         generator = new Generator(unchecked((ulong)options.Seed ^ 0x5DEECE66DUL));
         normaliser = options.NormaliseLossPerTime ? new TimeBinnedLossNormaliser() : null;
         run?.WriteOptions(new RunOptions(options, network.Config, data.ImageShape));
+    }
+
+    // A run with a checkpoint resumes only with the settings it was trained with (a changed learning rate, decay length,
+    // batch or seed would make the resumed run neither the old one nor a new one); log and checkpoint intervals may change.
+    static void CheckResumableWith(RunDirectory run, TrainingOptions options)
+    {
+        bool hasCheckpoint = File.Exists(run.LatestCheckpointPath) || File.Exists(run.PreviousCheckpointPath);
+        if (!hasCheckpoint || !File.Exists(run.OptionsPath)) return;
+        if (options.TrajectoryDifference(run.ReadOptions().Training) is { } d)
+            throw new ArgumentException(
+                $"{run.Root} holds a run trained with other settings ({d.Name} {d.Theirs} there, {d.Ours} here). " +
+                "Resume it with the settings it was started with (e.g. the same --total-steps, --seed and profile) or train into another folder.");
     }
 
     /// <summary>The fingerprint a checkpoint of this trainer carries: the network configuration and image shape.</summary>

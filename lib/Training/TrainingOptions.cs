@@ -52,6 +52,20 @@ public sealed record TrainingOptions(
     /// other settings at their defaults.</summary>
     public static TrainingOptions Cpu => new(LearningRate: 1e-3, WarmupSteps: 100, BatchSize: 64);
 
+    /// <summary>The first setting, other than when to log and checkpoint, in which <paramref name="other"/> differs from
+    /// these options, with its two values; null when a run trained with <paramref name="other"/> may resume with these
+    /// (every setting that shapes the trajectory is equal).</summary>
+    public (string Name, string Theirs, string Ours)? TrajectoryDifference(TrainingOptions other)
+    {
+        var bookkeeping = other with { LogEvery = LogEvery, CheckpointEvery = CheckpointEvery, CheckpointMinutes = CheckpointMinutes };
+        return typeof(TrainingOptions).GetProperties()
+            .Where(p => p.GetIndexParameters().Length == 0 && p.Name != nameof(EffectiveEmaDecay))
+            .Select(p => (p.Name, Theirs: p.GetValue(bookkeeping), Ours: p.GetValue(this)))
+            .Where(p => !Equals(p.Theirs, p.Ours))
+            .Select(p => ((string Name, string Theirs, string Ours)?)(p.Name, $"{p.Theirs}", $"{p.Ours}"))
+            .FirstOrDefault();
+    }
+
     /// <summary>Throws ArgumentException naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -86,14 +86,35 @@ public class ProfileTests
         Assert.Equal(Profile.Paper.Network, trial.Network);
         Assert.Equal((3L, 3, 8), (trial.TrainingSteps, trial.AblationSteps, trial.Training.BatchSize));
         Assert.Equal(3, trial.Training.WarmupSteps);
-        Assert.Equal((Profile.Smoke.EvaluationSamples, Profile.Smoke.ComparisonNfe, Profile.Smoke.SamplerSteps),
-            (trial.EvaluationSamples, trial.ComparisonNfe, trial.SamplerSteps));
+        Assert.Equal((Profile.Smoke.EvaluationSamples, Profile.Smoke.ComparisonNfe, Profile.Smoke.ImagesForStatistics),
+            (trial.EvaluationSamples, trial.ComparisonNfe, trial.ImagesForStatistics));
+        Assert.Equal((4, 4), (trial.ImagesShown, trial.SamplerSteps));   // grids cheaper than the smoke profile's
         Assert.Equal(Profile.Smoke.NfeSweep, trial.NfeSweep);
         Assert.Equal(3, Profile.Cpu.Trial(3).Training.DecaySteps);   // the cosine decay ends with the trial
         var smallBatch = Profile.Smoke with { Training = Profile.Smoke.Training with { BatchSize = 4 } };
         Assert.Equal(4, smallBatch.Trial(3).Training.BatchSize);   // never larger than the profile's
         Assert.Equal(("paper", (int?)null), (Profile.Paper.FolderName, Profile.Paper.TrialSteps));
         Assert.Throws<ArgumentOutOfRangeException>(() => Profile.Paper.Trial(0));
+    }
+
+    [Fact]
+    public void AnotherBudgetEndsTheDecayWithItsRunAndGetsItsOwnFolder()
+    {
+        var longer = Profile.Cpu.WithTrainingSteps(9000);
+        Assert.Equal((9000L, 9000L), (longer.TrainingSteps, longer.Training.DecaySteps));
+        Assert.Equal(Profile.Cpu.Training with { DecaySteps = 9000 }, longer.Training);   // nothing else changes
+        Assert.Equal(0L, Profile.Paper.WithTrainingSteps(10).Training.DecaySteps);     // a constant rate stays constant
+        Assert.True(Profile.Cpu.IsStandardBudget);
+        Assert.False(longer.IsStandardBudget);
+        Assert.True(Profile.Cpu.WithTrainingSteps(Profile.CpuTrainingSteps).IsStandardBudget);
+        Assert.True(Profile.Cpu.Trial(3).IsStandardBudget);   // a trial has its own folder already
+        string runs = SoftDiffusion.Runtime.ProjectPaths.Runs;
+        Assert.Equal(Path.Combine(runs, "fashion-blur-cpu"), ProfileTraining.DefaultRunDirectory(Profile.Cpu));
+        Assert.Equal(Path.Combine(runs, "fashion-blur-cpu-9000steps"), ProfileTraining.DefaultRunDirectory(longer));
+        Assert.Equal(Path.Combine(runs, "fashion-blur-cpu-9000steps-seed1"),
+            ProfileTraining.DefaultRunDirectory(longer with { Training = longer.Training with { Seed = 1 } }));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Profile.Cpu.WithTrainingSteps(0));
+        Assert.Contains("at least 1 step", e.Message);
     }
 
     [Fact]

@@ -65,6 +65,25 @@ public sealed class ProfileTrainingTests : IDisposable
     }
 
     [Fact]
+    public void TheCpuProfileRefusesToTrainOnTheTestSplitWhenTheTrainSplitIsMissing()
+    {
+        Directory.CreateDirectory(root);   // an empty folder: no train split there
+        foreach (var profile in new[] { Profile.Cpu, Profile.Paper })
+        {
+            var e = Assert.Throws<DirectoryNotFoundException>(() => TrainingSet.LoadFashionMnist(profile, root));
+            Assert.Contains($"The {profile.FolderName} profile trains on Fashion-MNIST's 60,000-image train split", e.Message);
+            Assert.Contains($"Fashion-MNIST train split not found in {root}", e.Message);
+            Assert.Contains("Install Debian's dataset-fashion-mnist", e.Message);
+        }
+        // The smoke profile and trials only prove that cells run: they fall back to the committed test split.
+        foreach (var profile in new[] { Profile.Smoke, Profile.Cpu.Trial(1) })
+        {
+            using var fallback = TrainingSet.LoadFashionMnist(profile, root);
+            Assert.Contains("test split", fallback.Description);
+        }
+    }
+
+    [Fact]
     public void AFolderOfAnotherRecipeIsRefusedWithTheDifferenceNamed()
     {
         using (var blur = ProfileTraining.Open(Tiny, root, Embedded)) blur.Train(1);

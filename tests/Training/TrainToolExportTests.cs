@@ -4,12 +4,40 @@ using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Training;
 
-/// <summary>tools/Train's exports: the model file and the PyTorch state dict hold the same EMA network.</summary>
+/// <summary>tools/Train's budget option and exports: --total-steps, and the model file and the PyTorch state dict
+/// holding the same EMA network.</summary>
 public sealed class TrainToolExportTests : IDisposable
 {
     readonly string folder = TrainingFixtures.TemporaryDirectory();
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void TotalStepsSetsTheBudgetAndARunResumesOnlyWithItsOwn()
+    {
+        string run = Path.Combine(folder, "run");
+        using (var tool = TrainToolProcess.Start($"--profile smoke --run \"{run}\" --total-steps 3 --steps 1 --sample-every 0"))
+        {
+            Assert.True(tool.WaitForExit(TimeSpan.FromMinutes(4)) == 0, tool.Output);
+            Assert.Contains("3 steps in all", tool.Output);
+            Assert.Contains("3 of 3 steps to go", tool.Output);
+        }
+        // The smoke profile keeps its rate constant, so only another seed changes its trajectory (a decaying profile's
+        // other budget is refused the same way: TrainerTests).
+        using (var other = TrainToolProcess.Start($"--profile smoke --run \"{run}\" --total-steps 3 --seed 1 --sample-every 0"))
+        {
+            Assert.NotEqual(0, other.WaitForExit(TimeSpan.FromMinutes(4)));
+            Assert.Contains("holds a run trained with other settings (Seed 0 there, 1 here)", other.Output);
+        }
+        using (var resumed = TrainToolProcess.Start($"--profile smoke --run \"{run}\" --total-steps 3 --sample-every 0"))
+        {
+            Assert.True(resumed.WaitForExit(TimeSpan.FromMinutes(4)) == 0, resumed.Output);
+            Assert.Contains("resumed at step 1), 2 of 3 steps to go", resumed.Output);
+        }
+        using var arm = TrainToolProcess.Start("--arm baseline --total-steps 5");
+        Assert.Equal(64, arm.WaitForExit(TimeSpan.FromMinutes(1)));
+        Assert.Contains("--total-steps sets the budget of a profile run; a study arm and an ablation have their own.", arm.Output);
+    }
 
     [Fact]
     public void ThePyTorchStateDictHoldsTheWeightsOfTheExportedModel()

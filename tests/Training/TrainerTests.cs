@@ -133,6 +133,34 @@ public sealed class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ARunResumesWithNewIntervalsButNotWithSettingsThatChangeItsTrajectory()
+    {
+        var run = new RunDirectory(TrainingFixtures.TemporaryDirectory());
+        var data = TrainingFixtures.Images(8);
+        var options = TrainingFixtures.Options with { CheckpointEvery = 0, DecaySteps = 6 };
+        using (var trainer = TrainingFixtures.Create(new UNet(TrainingFixtures.Config), data, options, run))
+            trainer.Train(2);
+
+        foreach (var (changed, expected) in new[]
+        {
+            (options with { DecaySteps = 9 }, "(DecaySteps 6 there, 9 here)"),
+            (options with { LearningRate = options.LearningRate * 2 }, $"(LearningRate {options.LearningRate} there, {options.LearningRate * 2} here)"),
+            (options with { Seed = 8 }, "(Seed 7 there, 8 here)"),
+            (options with { NormaliseLossPerTime = true }, "(NormaliseLossPerTime False there, True here)"),
+        })
+        {
+            var e = Assert.Throws<ArgumentException>(() => TrainingFixtures.Create(new UNet(TrainingFixtures.Config), data, changed, run));
+            Assert.Contains($"{run.Root} holds a run trained with other settings {expected}", e.Message);
+            Assert.Equal(options, run.ReadOptions().Training);   // the refused settings are not written over the run's
+        }
+        var intervals = options with { LogEvery = 3, CheckpointEvery = 5, CheckpointMinutes = 1 };
+        using var resumed = TrainingFixtures.Create(new UNet(TrainingFixtures.Config), data, intervals, run);
+        Assert.True(resumed.TryResume());
+        Assert.Equal(2, resumed.Step);
+        Assert.Null(options.TrajectoryDifference(intervals));
+    }
+
+    [Fact]
     public void TrainsWithSoftScoreMatchingOnBlur()
     {
         var data = TrainingFixtures.Images(8);
