@@ -56,7 +56,25 @@ public static class RecipeStudy
             },
             Steps = BaselineSteps / 2,
         },
+        Baseline with
+        {
+            Name = "width-32", Change = "32 base channels instead of 16 (4x the parameters), trained for the baseline's wall time",
+            Network = Network with { BaseChannels = 32 }, Steps = Width32Steps,
+        },
+        Baseline with
+        {
+            Name = "depth-3", Change = "3 residual blocks per level instead of 2, trained for the baseline's wall time",
+            Network = Network with { BlocksPerLevel = 3 }, Steps = Depth3Steps,
+        },
     ];
+
+    /// <summary>The width-32 arm's budget: the baseline's 800 steps times the ratio of the two networks' training-step
+    /// times, 1.01 s against 3.51 s (medians of 3 alternating blocks, one thread beside a busy core on a 2-core AMD
+    /// EPYC, `tools/Bench networks 3`), so both arms train for the same wall time.</summary>
+    public const long Width32Steps = 230;
+
+    /// <summary>The depth-3 arm's budget, as <see cref="Width32Steps"/>: 800 steps times 1.01 s / 1.22 s.</summary>
+    public const long Depth3Steps = 658;
 
     /// <summary>The arm called <paramref name="name"/>.</summary>
     public static StudyArm Find(string name) => Arms.FirstOrDefault(a => a.Name == name)

@@ -3,10 +3,11 @@ using SoftDiffusion.Experiments;
 using SoftDiffusion.Models;
 using SoftDiffusion.Workbook;
 
-// Benchmarks: dotnet run -c Release --project tools/Bench -- [operators|method|all|training [steps] [memory-every]|threads [blocks]|sampling [blocks]|kernels [blocks]]
+// Benchmarks: dotnet run -c Release --project tools/Bench -- [operators|method|all|training [steps] [memory-every]|threads [blocks]|sampling [blocks]|kernels [blocks]|networks [blocks]]
 // threads: the training step per thread setting, idle and with a competing busy process (child processes "step").
 // sampling [blocks]: Momentum sampling throughput of the shipped blur model per batch size.
 // kernels [blocks]: the training step's arithmetic rate against the machine's measured multiply-add peak.
+// networks [blocks]: the training step of each network of the recipe study, and the steps that train for the baseline's wall time.
 string what = args.Length > 0 ? args[0] : "all";
 if (what is "step")
 {
@@ -44,6 +45,10 @@ if (what is "sampling")
 if (what is "kernels")
 {
     KernelBenchmarks.Efficiency(Profile.Cpu, blocks: args.Length > 1 ? int.Parse(args[1]) : 5);
+}
+if (what is "networks")
+{
+    NetworkBenchmarks.StudyArms(blocks: args.Length > 1 ? int.Parse(args[1]) : 3);
 }
 if (what is "training")
 {
