@@ -70,7 +70,8 @@ public static class RecipeStudy
 
     /// <summary>The width-32 arm's budget: the baseline's 800 steps times the ratio of the two networks' training-step
     /// times, 1.01 s against 3.51 s (medians of 3 alternating blocks, one thread beside a busy core on a 2-core AMD
-    /// EPYC, `tools/Bench networks 3`), so both arms train for the same wall time.</summary>
+    /// EPYC, `tools/Bench networks 3`, with oneDNN's AVX-512 kernels, before <see cref="Runtime.ConvolutionKernels"/>
+    /// capped them there), so both arms train for the same wall time.</summary>
     public const long Width32Steps = 230;
 
     /// <summary>The depth-3 arm's budget, as <see cref="Width32Steps"/>: 800 steps times 1.01 s / 1.22 s.</summary>
