@@ -71,23 +71,26 @@ public sealed record Profile(
     /// <param name="steps">Training steps of every run (at least 1).</param>
     public Profile Trial(int steps) => steps < 1
         ? throw new ArgumentOutOfRangeException(nameof(steps), steps, "Expected at least 1 training step for a trial.")
-        : WithTrainingSteps(steps) with
+        : WithTrainingSteps(steps).TrialOf(steps);
+
+    // The trial's counts on top of its training budget (see Trial).
+    Profile TrialOf(int steps) => this with
+    {
+        TrialSteps = steps,
+        AblationSteps = steps,
+        Training = Training with
         {
-            TrialSteps = steps,
-            AblationSteps = steps,
-            Training = WithTrainingSteps(steps).Training with
-            {
-                BatchSize = Math.Min(Training.BatchSize, 8),
-                WarmupSteps = Math.Min(Training.WarmupSteps, steps),
-            },
-            ImagesShown = TrialImagesShown,
-            ImagesForStatistics = Smoke.ImagesForStatistics,
-            SampleEvery = 0,
-            SamplerSteps = TrialSamplerSteps,
-            EvaluationSamples = Smoke.EvaluationSamples,
-            NfeSweep = Smoke.NfeSweep,
-            ComparisonNfe = Smoke.ComparisonNfe,
-        };
+            BatchSize = Math.Min(Training.BatchSize, 8),
+            WarmupSteps = Math.Min(Training.WarmupSteps, steps),
+        },
+        ImagesShown = TrialImagesShown,
+        ImagesForStatistics = Smoke.ImagesForStatistics,
+        SampleEvery = 0,
+        SamplerSteps = TrialSamplerSteps,
+        EvaluationSamples = Smoke.EvaluationSamples,
+        NfeSweep = Smoke.NfeSweep,
+        ComparisonNfe = Smoke.ComparisonNfe,
+    };
 
     /// <summary>Images in a sample grid of a <see cref="Trial"/>.</summary>
     public const int TrialImagesShown = 4;
