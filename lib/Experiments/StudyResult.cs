@@ -23,6 +23,20 @@ public sealed record StudyResult(string Arm, string Change, long Steps, int Batc
         JsonSerializer.Deserialize<List<StudyResult>>(File.ReadAllText(path), Json)
         ?? throw new InvalidDataException($"'{path}' holds null, expected a list of study results.");
 
+    /// <summary>The study's record after a session scored <paramref name="collected"/>: for each arm of
+    /// <see cref="RecipeStudy.Arms"/>, in that order, its result from <paramref name="collected"/> when this session scored
+    /// it, else the one already <paramref name="recorded"/> (runs do not outlive a session, so the arms scored in earlier
+    /// sessions stay as they were recorded); arms in neither are left out.</summary>
+    /// <param name="recorded">The results in docs/recipe-study.json so far.</param>
+    /// <param name="collected">The results scored from the runs present now.</param>
+    public static IReadOnlyList<StudyResult> Merge(IEnumerable<StudyResult> recorded, IEnumerable<StudyResult> collected)
+    {
+        var fresh = collected.ToDictionary(r => r.Arm);
+        var old = recorded.ToDictionary(r => r.Arm);
+        return RecipeStudy.Arms.Select(a => fresh.GetValueOrDefault(a.Name) ?? old.GetValueOrDefault(a.Name))
+            .OfType<StudyResult>().ToList();
+    }
+
     /// <summary>Writes <paramref name="results"/> as indented JSON.</summary>
     public static void Save(string path, IEnumerable<StudyResult> results) =>
         File.WriteAllText(path, JsonSerializer.Serialize(results.ToList(), Json) + "\n");

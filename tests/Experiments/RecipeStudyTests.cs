@@ -76,6 +76,27 @@ public sealed class StudyResultTests
         }
     }
 
+    // A session scores the arms whose runs it has; the arms of earlier sessions must survive, in the study's order.
+    [Fact]
+    public void MergeKeepsRecordedArmsAndTakesTheFreshOnes()
+    {
+        static StudyResult Result(string arm, double fid)
+        {
+            var score = new SampleScore("blur", 800, SamplerKind.Momentum, 50, 2000, 0, fid, 57.0, 4.1, "features", "reference", false, 460, fid - 4, fid + 6);
+            return new StudyResult(arm, "change", 800, 64, 1289.5, score, null);
+        }
+        var recorded = new[] { Result("baseline", 239.8), Result("noise-0.1", 219.9), Result("optimiser", 226.6) };
+        var collected = new[] { Result("width-32", 230.0), Result("noise-0.1", 218.0) };
+
+        var merged = StudyResult.Merge(recorded, collected);
+
+        Assert.Equal(["baseline", "noise-0.1", "optimiser", "width-32"], merged.Select(r => r.Arm));
+        Assert.Equal(218.0, merged[1].Score.Fid);
+        Assert.Equal(239.8, merged[0].Score.Fid);
+        Assert.Equal(RecipeStudy.Arms.Select(a => a.Name).Where(merged.Select(r => r.Arm).Contains), merged.Select(r => r.Arm));
+        Assert.Empty(StudyResult.Merge([], []));
+    }
+
     [Fact]
     public void ResultsRoundTrip()
     {

@@ -134,7 +134,8 @@ static TorchSharp.torch.Tensor ExportedSamples(TrainedModel model, SamplerKind s
     return all;
 }
 
-// docs/recipe-study.json from the cached scores of the study's runs (arms without that score are skipped, with a line).
+// docs/recipe-study.json from the cached scores of the study's runs, merged with the arms it already records (an arm
+// without a run here keeps its recorded result; one scored without the baseline's features here gets no paired difference).
 static int CollectStudy(SamplerKind sampler, int nfe, int samples, long seed)
 {
     var results = new List<StudyResult>();
@@ -148,7 +149,7 @@ static int CollectStudy(SamplerKind sampler, int nfe, int samples, long seed)
         var scores = scorer.Cache(Path.Combine(run.Root, "scores"));
         if (scores.Find(sampler, nfe, samples, seed, arm.Steps) is not { } score)
         {
-            Console.WriteLine($"{arm.Name}: no score of {sampler}, NFE {nfe}, n = {samples}, seed {seed} in {scores.Folder}");
+            Console.WriteLine($"{arm.Name}: no score of {sampler}, NFE {nfe}, n = {samples}, seed {seed} in {scores.Folder}; its recorded result, if any, is kept");
             continue;
         }
         var features = scores.Features(score);
@@ -161,8 +162,9 @@ static int CollectStudy(SamplerKind sampler, int nfe, int samples, long seed)
     }
     baseline?.Dispose();
     string path = Path.Combine(ProjectPaths.Root, "docs", "recipe-study.json");
-    StudyResult.Save(path, results);
-    Console.WriteLine($"Wrote {path} ({results.Count} arms, {sampler}, NFE {nfe}, n = {samples}, seed {seed}).");
+    var merged = StudyResult.Merge(File.Exists(path) ? StudyResult.Load(path) : [], results);
+    StudyResult.Save(path, merged);
+    Console.WriteLine($"Wrote {path} ({merged.Count} arms, {results.Count} of them scored from the runs here; {sampler}, NFE {nfe}, n = {samples}, seed {seed}).");
     return 0;
 }
 
