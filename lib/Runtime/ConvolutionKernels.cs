@@ -16,14 +16,16 @@ public enum ConvolutionKernel
 }
 
 /// <summary>
-/// Which kernels compute convolutions, chosen once per process. On the 2-core AMD EPYC machines this workbook is also
-/// built on, libtorch's oneDNN convolutions (libtorch 2.10, oneDNN 3.7) sometimes return NaN from finite inputs and
-/// weights, in training and in sampling: a cpu-profile training stopped with a NaN loss at step 20 with the AVX-512
-/// kernels and at step 2 capped at AVX2, and 18 to 26 of 30 fresh tiny U-Nets hit a NaN within 3 training steps.
+/// Which kernels compute convolutions, chosen once per process. On some of the 2-core AMD EPYC machines this workbook is
+/// also built on (not on others with the same CPU model: it depends on the host), libtorch's oneDNN convolutions
+/// (libtorch 2.10, oneDNN 3.7) sometimes return NaN from finite inputs and weights, in training and in sampling: a
+/// cpu-profile training stopped with a NaN loss at step 20 with the AVX-512 kernels and at step 2 capped at AVX2, and
+/// 18 to 26 of 30 fresh tiny U-Nets hit a NaN within 3 training steps.
 /// Capped at SSE4.1, or with oneDNN off, none did. The cap costs less than turning oneDNN off (the cpu-profile training
 /// step: 36 images/s with SSE4.1 kernels, 28 with ATen's, 117 with AVX-512, 2 threads of the idle machine), so AMD CPUs
 /// get <see cref="ConvolutionKernel.OneDnnSse41"/> and other CPUs keep oneDNN's default. SOFT_DIFFUSION_ONEDNN=on|sse41|off
-/// overrides the rule, as does an ONEDNN_MAX_CPU_ISA already in the environment.
+/// overrides the rule, as does an ONEDNN_MAX_CPU_ISA already in the environment; on an unaffected host "on" is about
+/// 3.6 times faster (environment.md says how to check a host).
 /// </summary>
 public static class ConvolutionKernels
 {
