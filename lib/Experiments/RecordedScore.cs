@@ -6,7 +6,8 @@ namespace SoftDiffusion.Experiments;
 
 /// <summary>
 /// One measured score of a model file, as recorded in docs/scores.json (written by tools/Score --collect-scores from
-/// the score caches of runs/shipped-&lt;model&gt;/, read by notebooks 05 and 07 and docs/results.md), with the paired
+/// the score caches of runs/shipped-&lt;model&gt;/ merged with what it recorded before (<see cref="Merge"/>), read by
+/// notebooks 05 and 07 and docs/results.md), with the paired
 /// difference to the reference sampler of the same model, NFE, sample count, seed and start.
 /// </summary>
 /// <param name="Model">The model file's name without extension (e.g. fashion-blur-cpu, blur-step450).</param>
@@ -28,6 +29,23 @@ public sealed record RecordedScore(string Model, SampleScore Score, SamplerKind?
     /// <summary>Writes <paramref name="scores"/> as indented JSON.</summary>
     public static void Save(string path, IEnumerable<RecordedScore> scores) =>
         File.WriteAllText(path, JsonSerializer.Serialize(scores.ToList(), Json) + "\n");
+
+    /// <summary>docs/scores.json after a session collected <paramref name="collected"/>: every model collected now takes the
+    /// place of all its recorded entries (a model file of the same name may have been replaced, so no recorded entry of it
+    /// survives beside the new ones), except that a collected score without a paired difference keeps the recorded
+    /// difference of the identical score (same settings and FID: its features did not outlive the session that measured
+    /// them); models not collected now keep their recorded entries. Collected models come first, in their order.</summary>
+    /// <param name="recorded">The entries recorded so far.</param>
+    /// <param name="collected">The entries collected from the score caches present now.</param>
+    public static IReadOnlyList<RecordedScore> Merge(IEnumerable<RecordedScore> recorded, IReadOnlyList<RecordedScore> collected)
+    {
+        var models = collected.Select(r => r.Model).ToHashSet();
+        var old = recorded.ToList();
+        var merged = collected.Select(r => r.Difference is null && old.FirstOrDefault(o => o.Model == r.Model && o.Score == r.Score) is { Difference: not null } same
+            ? same : r).ToList();
+        merged.AddRange(old.Where(o => !models.Contains(o.Model)));
+        return merged;
+    }
 
     /// <summary>Every cached score of the models <paramref name="models"/> (name, score cache of one extractor), each
     /// paired with the reference sampler's score of the same settings (<see cref="PairedWith"/>). Scores whose features

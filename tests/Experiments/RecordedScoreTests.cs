@@ -27,6 +27,31 @@ public sealed class RecordedScoreTests : IDisposable
         return cache;
     }
 
+    // Runs do not outlive a session: what was recorded must survive a later collection, without mixing two files of one name.
+    [Fact]
+    public void MergeReplacesCollectedModelsWholeAndKeepsTheOthers()
+    {
+        var interval = new FidInterval(-3, -5, -1, 0.95, 200);
+        RecordedScore Entry(string model, SamplerKind sampler, int nfe, double fid, FidInterval? difference = null) =>
+            new(model, Score(sampler, nfe, fid), difference is null ? null : SamplerKind.Naive, difference);
+        var recorded = new[]
+        {
+            Entry("old-export", SamplerKind.Naive, 50, 200),
+            Entry("shipped", SamplerKind.Momentum, 50, 130, interval),   // the same score again below, its features gone
+            Entry("shipped", SamplerKind.Momentum, 200, 120),            // of a replaced file: must not survive
+        };
+        var collected = new[] { Entry("shipped", SamplerKind.Momentum, 50, 130), Entry("shipped", SamplerKind.Naive, 50, 140) };
+
+        var merged = RecordedScore.Merge(recorded, collected);
+
+        Assert.Equal([("shipped", 50, 130.0), ("shipped", 50, 140.0), ("old-export", 50, 200.0)],
+            merged.Select(r => (r.Model, r.Score.Nfe, r.Score.Fid)));
+        Assert.Equal(interval, merged[0].Difference);
+        Assert.Null(merged[1].Difference);
+        var changed = RecordedScore.Merge(recorded, [Entry("shipped", SamplerKind.Momentum, 50, 131)]);
+        Assert.Null(changed[0].Difference);   // another score: the recorded difference belongs to the old one
+    }
+
     [Fact]
     public void EachScoreIsPairedWithTheNaiveScoreOfTheSameSettingsElseMomentum()
     {

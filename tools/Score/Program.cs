@@ -168,7 +168,8 @@ static int CollectStudy(SamplerKind sampler, int nfe, int samples, long seed)
     return 0;
 }
 
-// docs/scores.json from the score caches of every model file scored with --model.
+// docs/scores.json from the score caches of every model file scored with --model, merged with the models it already
+// records (RecordedScore.Merge).
 static int CollectScores()
 {
     using var scorer = new SampleScorer();
@@ -176,13 +177,14 @@ static int CollectScores()
         ? Directory.GetDirectories(ProjectPaths.Runs, "shipped-*").Order()
             .Select(folder => (Path.GetFileName(folder)["shipped-".Length..], scorer.Cache(Path.Combine(folder, "scores")))).ToList()
         : [];
-    var scores = RecordedScore.Collect(models, scorer.ReferenceFeatures);
+    string path = Path.Combine(ProjectPaths.Root, "docs", "scores.json");
+    var collected = RecordedScore.Collect(models, scorer.ReferenceFeatures);
+    var scores = RecordedScore.Merge(File.Exists(path) ? RecordedScore.Load(path) : [], collected);
     foreach (var r in scores)
         Console.WriteLine($"{r.Model,-22} {r.Score.Sampler,-9} NFE {r.Score.Nfe,4} n {r.Score.Samples} step {r.Score.TrainingSteps,5}: FID {r.Score.Fid,7:F2} " +
             $"[{r.Score.FidLow:F2}, {r.Score.FidHigh:F2}]{(r.Difference is { } d ? $"  vs {r.PairedWith}: {d}" : "")}");
-    string path = Path.Combine(ProjectPaths.Root, "docs", "scores.json");
     RecordedScore.Save(path, scores);
-    Console.WriteLine($"Wrote {path} ({scores.Count} scores of {models.Count} models).");
+    Console.WriteLine($"Wrote {path} ({scores.Count} scores; {collected.Count} of them from the {models.Count} models scored here, the rest as recorded).");
     return 0;
 }
 
