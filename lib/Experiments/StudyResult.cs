@@ -29,10 +29,18 @@ public sealed record StudyResult(string Arm, string Change, long Steps, int Batc
     /// sessions stay as they were recorded); arms in neither are left out.</summary>
     /// <param name="recorded">The results in docs/recipe-study.json so far.</param>
     /// <param name="collected">The results scored from the runs present now.</param>
+    /// <exception cref="InvalidOperationException">The baseline was scored again with another result while recorded arms
+    /// that are not scored again hold paired differences to the recorded baseline.</exception>
     public static IReadOnlyList<StudyResult> Merge(IEnumerable<StudyResult> recorded, IEnumerable<StudyResult> collected)
     {
         var fresh = collected.ToDictionary(r => r.Arm);
         var old = recorded.ToDictionary(r => r.Arm);
+        string baseline = RecipeStudy.Baseline.Name;
+        if (fresh.GetValueOrDefault(baseline) is { } now && old.GetValueOrDefault(baseline) is { } then && now.Score != then.Score
+            && old.Values.Where(r => r.DifferenceToBaseline is not null && !fresh.ContainsKey(r.Arm)).Select(r => r.Arm).ToList() is { Count: > 0 } stale)
+            throw new InvalidOperationException($"The baseline was scored again (FID {now.Score.Fid:F2}, recorded {then.Score.Fid:F2}), but the " +
+                $"recorded paired differences of {string.Join(", ", stale)} are to the recorded baseline: score those arms again too, " +
+                "or collect without the baseline's run.");
         return RecipeStudy.Arms.Select(a => fresh.GetValueOrDefault(a.Name) ?? old.GetValueOrDefault(a.Name))
             .OfType<StudyResult>().ToList();
     }

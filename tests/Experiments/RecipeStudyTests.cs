@@ -95,6 +95,13 @@ public sealed class StudyResultTests
         Assert.Equal(239.8, merged[0].Score.Fid);
         Assert.Equal(RecipeStudy.Arms.Select(a => a.Name).Where(merged.Select(r => r.Arm).Contains), merged.Select(r => r.Arm));
         Assert.Empty(StudyResult.Merge([], []));
+
+        // A new baseline would leave the recorded paired differences pointing at the old one.
+        var paired = recorded.Select(r => r.Arm == "baseline" ? r : r with { DifferenceToBaseline = new SoftDiffusion.Evaluation.FidInterval(-19.9, -24.4, -15.4, 0.95, 200) }).ToArray();
+        var e = Assert.Throws<InvalidOperationException>(() => StudyResult.Merge(paired, [Result("baseline", 241.0)]));
+        Assert.Contains("noise-0.1, optimiser", e.Message);
+        Assert.Equal(241.0, StudyResult.Merge(paired, [Result("baseline", 241.0), Result("noise-0.1", 221), Result("optimiser", 225)])[0].Score.Fid);
+        Assert.Equal(239.8, StudyResult.Merge(paired, [Result("baseline", 239.8)])[0].Score.Fid);   // the same score again
     }
 
     [Fact]

@@ -162,7 +162,13 @@ static int CollectStudy(SamplerKind sampler, int nfe, int samples, long seed)
     }
     baseline?.Dispose();
     string path = Path.Combine(ProjectPaths.Root, "docs", "recipe-study.json");
-    var merged = StudyResult.Merge(File.Exists(path) ? StudyResult.Load(path) : [], results);
+    IReadOnlyList<StudyResult> merged;
+    try { merged = StudyResult.Merge(File.Exists(path) ? StudyResult.Load(path) : [], results); }
+    catch (InvalidOperationException e)
+    {
+        Console.Error.WriteLine($"{path} left as it was: {e.Message}");
+        return 65;
+    }
     StudyResult.Save(path, merged);
     Console.WriteLine($"Wrote {path} ({merged.Count} arms, {results.Count} of them scored from the runs here; {sampler}, NFE {nfe}, n = {samples}, seed {seed}).");
     return 0;
