@@ -112,6 +112,16 @@ public sealed record Profile(
             Training = Training with { DecaySteps = Training.DecaySteps == 0 ? 0 : steps },
         };
 
+    /// <summary>This profile with <paramref name="blocks"/> residual blocks per level of its U-Net (the recipe study's
+    /// depth arm as a switch of a full run). Its default run folder says so (<see cref="IsStandardNetwork"/>).</summary>
+    /// <param name="blocks">Blocks per level (at least 1).</param>
+    public Profile WithBlocksPerLevel(int blocks) => blocks < 1
+        ? throw new ArgumentOutOfRangeException(nameof(blocks), blocks, "Expected at least 1 residual block per level.")
+        : this with { Network = Network with { BlocksPerLevel = blocks } };
+
+    /// <summary>Whether the network is the named profile's own (not changed by <see cref="WithBlocksPerLevel"/>).</summary>
+    public bool IsStandardNetwork => Network == Parse(Name.ToString()).Network;
+
     /// <summary>Whether the training budget is the named profile's own (not changed by <see cref="WithTrainingSteps"/>
     /// outside a <see cref="Trial"/>).</summary>
     public bool IsStandardBudget => TrialSteps is not null || TrainingSteps == Parse(Name.ToString()).TrainingSteps;

@@ -113,6 +113,14 @@ public class ProfileTests
         Assert.Equal(Path.Combine(runs, "fashion-blur-cpu-9000steps"), ProfileTraining.DefaultRunDirectory(longer));
         Assert.Equal(Path.Combine(runs, "fashion-blur-cpu-9000steps-seed1"),
             ProfileTraining.DefaultRunDirectory(longer with { Training = longer.Training with { Seed = 1 } }));
+        var deeper = Profile.Cpu.WithBlocksPerLevel(3);
+        Assert.Equal(Profile.Cpu.Network with { BlocksPerLevel = 3 }, deeper.Network);
+        Assert.Equal(Profile.Cpu with { Network = deeper.Network }, deeper);   // nothing else changes
+        Assert.True(Profile.Cpu.IsStandardNetwork);
+        Assert.False(deeper.IsStandardNetwork);
+        Assert.True(Profile.Cpu.WithBlocksPerLevel(Profile.Cpu.Network.BlocksPerLevel).IsStandardNetwork);
+        Assert.Equal(Path.Combine(runs, "fashion-blur-cpu-blocks3"), ProfileTraining.DefaultRunDirectory(deeper));
+        Assert.Contains("at least 1 residual block", Assert.Throws<ArgumentOutOfRangeException>(() => Profile.Cpu.WithBlocksPerLevel(0)).Message);
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Profile.Cpu.WithTrainingSteps(0));
         Assert.Contains("at least 1 step", e.Message);
     }

@@ -36,7 +36,20 @@ public sealed class TrainToolExportTests : IDisposable
         }
         using var arm = TrainToolProcess.Start("--arm baseline --total-steps 5");
         Assert.Equal(64, arm.WaitForExit(TimeSpan.FromMinutes(1)));
-        Assert.Contains("--total-steps sets the budget of a profile run; a study arm and an ablation have their own.", arm.Output);
+        Assert.Contains("--total-steps and --blocks-per-level change a profile run; a study arm and an ablation have their own budget and network.", arm.Output);
+    }
+
+    [Fact]
+    public void BlocksPerLevelDeepensTheNetworkAndARunResumesOnlyWithItsOwn()
+    {
+        string run = Path.Combine(folder, "run"), model = Path.Combine(folder, "deeper.sdm");
+        using (var tool = TrainToolProcess.Start($"--profile smoke --run \"{run}\" --blocks-per-level 2 --steps 1 --sample-every 0 --export \"{model}\""))
+            Assert.True(tool.WaitForExit(TimeSpan.FromMinutes(4)) == 0, tool.Output);
+        using (var shipped = ShippedModel.Load(model, Path.Combine(folder, "scores")))
+            Assert.Equal(Profile.Smoke.Network with { BlocksPerLevel = 2 }, shipped.Network.Config);
+        using var other = TrainToolProcess.Start($"--profile smoke --run \"{run}\" --steps 1 --sample-every 0");
+        Assert.NotEqual(0, other.WaitForExit(TimeSpan.FromMinutes(4)));
+        Assert.Contains("written for another configuration: checkpoint blocks per level 2, this model 1", other.Output);
     }
 
     [Fact]
