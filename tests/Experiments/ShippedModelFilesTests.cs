@@ -33,6 +33,30 @@ public sealed class ShippedModelFilesTests
         Assert.InRange(result.X.abs().max().item<float>(), 0, 10);
         Assert.InRange(result.X.mean().item<float>(), -1, 1);
 
+        AssertListedWithItsChecksum(path);
+    }
+
+    /// <summary>The candidate models of the next cpu recipe (data/models/candidates, data/README.md): a network the cpu
+    /// profile's but for its blocks per level, the cpu recipe of its name, fully trained; each samples finite images.</summary>
+    public static TheoryData<string> Candidates => new(Directory.GetFiles(Path.Combine(TrainedModels.Folder, "candidates"), "*.sdm").Select(Path.GetFileName).Order()!);
+
+    [Theory]
+    [MemberData(nameof(Candidates))]
+    public void EachCandidateModelLoadsIsACpuRecipeAndSamples(string file)
+    {
+        string path = Path.Combine(TrainedModels.Folder, "candidates", file);
+        using var model = ShippedModel.Load(path, Path.Combine(Path.GetTempPath(), $"candidate-scores-{Guid.NewGuid():N}"));
+        Assert.Contains(model.Recipe, TrainingRecipe.All);
+        Assert.Equal(Profile.Cpu.Network with { BlocksPerLevel = model.Network.Config.BlocksPerLevel }, model.Network.Config);
+        Assert.Equal(Profile.Cpu.TrainingSteps, model.Step);
+        using var result = model.Generate(Samplers.Create(SamplerKind.Momentum), 4, 20, seed: 3);
+        Assert.True(result.X.isfinite().all().item<bool>());
+        Assert.InRange(result.X.abs().max().item<float>(), 0, 10);
+        AssertListedWithItsChecksum(path);
+    }
+
+    static void AssertListedWithItsChecksum(string path)
+    {
         string readme = File.ReadAllText(Path.Combine(ProjectPaths.Data, "README.md"));
         string sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
         Assert.Contains($"{sha}  {Path.GetFileName(path)}", readme);
