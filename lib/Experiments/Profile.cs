@@ -119,6 +119,14 @@ public sealed record Profile(
         ? throw new ArgumentOutOfRangeException(nameof(blocks), blocks, "Expected at least 1 residual block per level.")
         : this with { Network = Network with { BlocksPerLevel = blocks } };
 
+    /// <summary>This profile with each per-sample loss divided by the running mean of the loss at its t
+    /// (<see cref="TrainingOptions.NormaliseLossPerTime"/>, the recipe study's loss-normalised arm as a switch of a full
+    /// run). Its default run folder says so (<see cref="IsStandardLossWeighting"/>).</summary>
+    public Profile WithLossNormalisedPerTime() => this with { Training = Training with { NormaliseLossPerTime = true } };
+
+    /// <summary>Whether the loss is weighted as in the named profile (not changed by <see cref="WithLossNormalisedPerTime"/>).</summary>
+    public bool IsStandardLossWeighting => Training.NormaliseLossPerTime == Parse(Name.ToString()).Training.NormaliseLossPerTime;
+
     /// <summary>Whether the network is the named profile's own (not changed by <see cref="WithBlocksPerLevel"/>).</summary>
     public bool IsStandardNetwork => Network == Parse(Name.ToString()).Network;
 

@@ -121,6 +121,13 @@ public class ProfileTests
         Assert.True(Profile.Cpu.WithBlocksPerLevel(Profile.Cpu.Network.BlocksPerLevel).IsStandardNetwork);
         Assert.Equal(Path.Combine(runs, "fashion-blur-cpu-blocks3"), ProfileTraining.DefaultRunDirectory(deeper));
         Assert.Contains("at least 1 residual block", Assert.Throws<ArgumentOutOfRangeException>(() => Profile.Cpu.WithBlocksPerLevel(0)).Message);
+        var normalised = Profile.Cpu.WithLossNormalisedPerTime();
+        Assert.Equal(Profile.Cpu.Training with { NormaliseLossPerTime = true }, normalised.Training);
+        Assert.Equal(Profile.Cpu with { Training = normalised.Training }, normalised);   // nothing else changes
+        Assert.True(Profile.Cpu.IsStandardLossWeighting);
+        Assert.False(normalised.IsStandardLossWeighting);
+        Assert.Equal(Path.Combine(runs, "fashion-blur-cpu-blocks3-loss-normalised"),
+            ProfileTraining.DefaultRunDirectory(deeper.WithLossNormalisedPerTime()));
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Profile.Cpu.WithTrainingSteps(0));
         Assert.Contains("at least 1 step", e.Message);
     }

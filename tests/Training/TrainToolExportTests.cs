@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Training;
 
-/// <summary>tools/Train's budget option and exports: --total-steps, and the model file and the PyTorch state dict
-/// holding the same EMA network.</summary>
+/// <summary>tools/Train's switches of a profile run (--total-steps, --blocks-per-level, --loss-normalised) and its
+/// exports: the model file and the PyTorch state dict holding the same EMA network.</summary>
 public sealed class TrainToolExportTests : IDisposable
 {
     readonly string folder = TrainingFixtures.TemporaryDirectory();
@@ -36,7 +36,7 @@ public sealed class TrainToolExportTests : IDisposable
         }
         using var arm = TrainToolProcess.Start("--arm baseline --total-steps 5");
         Assert.Equal(64, arm.WaitForExit(TimeSpan.FromMinutes(1)));
-        Assert.Contains("--total-steps and --blocks-per-level change a profile run; a study arm and an ablation have their own budget and network.", arm.Output);
+        Assert.Contains("--total-steps, --blocks-per-level and --loss-normalised change a profile run; a study arm and an ablation have their own budget, network and loss.", arm.Output);
     }
 
     [Fact]
@@ -50,6 +50,23 @@ public sealed class TrainToolExportTests : IDisposable
         using var other = TrainToolProcess.Start($"--profile smoke --run \"{run}\" --steps 1 --sample-every 0");
         Assert.NotEqual(0, other.WaitForExit(TimeSpan.FromMinutes(4)));
         Assert.Contains("written for another configuration: checkpoint blocks per level 2, this model 1", other.Output);
+    }
+
+    [Fact]
+    public void LossNormalisedTrainsWithTheNormaliserAndARunResumesOnlyWithIt()
+    {
+        string run = Path.Combine(folder, "run");
+        using (var tool = TrainToolProcess.Start($"--profile smoke --run \"{run}\" --loss-normalised --steps 1 --sample-every 0"))
+            Assert.True(tool.WaitForExit(TimeSpan.FromMinutes(4)) == 0, tool.Output);
+        Assert.True(new SoftDiffusion.Training.RunDirectory(run).ReadOptions().Training.NormaliseLossPerTime);
+        using (var other = TrainToolProcess.Start($"--profile smoke --run \"{run}\" --steps 1 --sample-every 0"))
+        {
+            Assert.NotEqual(0, other.WaitForExit(TimeSpan.FromMinutes(4)));
+            Assert.Contains("holds a run trained with other settings (NormaliseLossPerTime True there, False here)", other.Output);
+        }
+        using var ablation = TrainToolProcess.Start("--ablation --loss-normalised");
+        Assert.Equal(64, ablation.WaitForExit(TimeSpan.FromMinutes(1)));
+        Assert.Contains("--loss-normalised change a profile run", ablation.Output);
     }
 
     [Fact]

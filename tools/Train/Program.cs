@@ -7,7 +7,7 @@ using SoftDiffusion.Workbook;
 // paper profile or when SOFT_DIFFUSION_CELEBA names a CelebA folder, else Fashion-MNIST. Usage:
 //   dotnet run -c Release --project tools/Train -- [--profile smoke|cpu|paper] [--recipe NAME] [--ablation] [--steps N]
 //       [--run DIR] [--sample-every N] [--arm NAME] [--export FILE] [--export-pytorch FILE] [--seed N] [--total-steps N]
-//       [--blocks-per-level N]
+//       [--blocks-per-level N] [--loss-normalised]
 // --export writes the EMA network with C_t and p_1 as a compact model file (ShippedModel) after training (--steps 0: now).
 // --export-pytorch writes the EMA network's weights as a PyTorch state dict (torch.load-able; the U-Net's parameter
 // names, UNet.ExportPyTorch), for use outside this workbook; UNet.ImportPyTorch reads it back.
@@ -19,16 +19,18 @@ using SoftDiffusion.Workbook;
 // --total-steps N sets the run's budget (the profile's own by default; cpu: 4,500): the learning rate's cosine decay
 // ends at step N, and the default folder gets -<N>steps appended, so a longer run never continues the profile's run.
 // --blocks-per-level N gives the profile's U-Net N residual blocks per level (cpu: 2); the default folder gets -blocks<N>.
+// --loss-normalised divides each per-sample loss by the running mean of the loss at its t (the recipe study's
+// loss-normalised arm for a full run); the default folder gets -loss-normalised.
 // --steps N trains N more steps of it now (a run can be trained in segments, e.g. to export models along the way).
 // --checkpoint-every N / --checkpoint-minutes M override the profile's checkpoint interval (steps / wall time).
 // Ctrl-C or SIGTERM stops at the next step boundary and writes that step's checkpoint; running the same command again
 // resumes there. A second Ctrl-C stops at once.
 string recipes = string.Join("|", TrainingRecipe.All.Select(r => r.Name));
 string usage = $"Usage: --profile smoke|cpu|paper, --recipe {recipes}, --ablation, --steps N, --run DIR, --sample-every N, --export FILE, --export-pytorch FILE, " +
-    $"--checkpoint-every N, --checkpoint-minutes M, --seed N, --total-steps N, --blocks-per-level N, --arm {string.Join("|", RecipeStudy.Arms.Select(a => a.Name))}";
+    $"--checkpoint-every N, --checkpoint-minutes M, --seed N, --total-steps N, --blocks-per-level N, --loss-normalised, --arm {string.Join("|", RecipeStudy.Arms.Select(a => a.Name))}";
 var profile = Profile.Cpu;
 var recipe = TrainingRecipe.Blur;
-bool ablation = false;
+bool ablation = false, lossNormalised = false;
 long? steps = null;
 string? runDirectory = null;
 int? sampleEvery = null;
@@ -55,6 +57,7 @@ if (ToolArguments.Read(args, usage, (option, value) =>
         case "--seed": seed = long.Parse(value()); break;
         case "--total-steps": totalSteps = long.Parse(value()); break;
         case "--blocks-per-level": blocks = int.Parse(value()); break;
+        case "--loss-normalised": lossNormalised = true; break;
         case "--arm": arm = RecipeStudy.Find(value()); break;
         case "--export": export = Path.GetFullPath(value()); break;
         case "--export-pytorch": exportPyTorch = Path.GetFullPath(value()); break;
@@ -63,13 +66,14 @@ if (ToolArguments.Read(args, usage, (option, value) =>
     return true;
 }) is { } usageError) return usageError;
 
-if ((totalSteps is not null || blocks is not null) && (arm is not null || ablation))
+if ((totalSteps is not null || blocks is not null || lossNormalised) && (arm is not null || ablation))
 {
-    Console.Error.WriteLine($"--total-steps and --blocks-per-level change a profile run; a study arm and an ablation have their own budget and network. {usage}");
+    Console.Error.WriteLine($"--total-steps, --blocks-per-level and --loss-normalised change a profile run; a study arm and an ablation have their own budget, network and loss. {usage}");
     return ToolArguments.UsageError;
 }
 if (totalSteps is { } budget) profile = profile.WithTrainingSteps(budget);
 if (blocks is { } depth) profile = profile.WithBlocksPerLevel(depth);
+if (lossNormalised) profile = profile.WithLossNormalisedPerTime();
 if (arm is not null)
 {
     profile = profile with { Network = arm.Network, Training = arm.Training };
