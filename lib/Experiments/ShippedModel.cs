@@ -58,10 +58,12 @@ public static class ShippedModel
     /// <param name="path">The file.</param>
     /// <param name="scoresFolder">Where the model's scores are cached.</param>
     /// <param name="device">Where to put the network; default the CPU.</param>
+    /// <param name="trainingImages">Training images [N, C, H, W] for <see cref="StartKind.TrainingImages"/> (made on first
+    /// use; a model file holds none); null: the model samples from its fitted p_1 only.</param>
     /// <exception cref="FileNotFoundException">No such file (the message says where shipped models live).</exception>
     /// <exception cref="InvalidDataException">Not a model file, truncated or damaged (checksum), or of a network this
     /// version cannot build; the message names which.</exception>
-    public static TrainedModel Load(string path, string scoresFolder, Device? device = null)
+    public static TrainedModel Load(string path, string scoresFolder, Device? device = null, Func<Tensor>? trainingImages = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Expected a trained model file at {path} (data/models/ in the repository).", path);
         byte[] bytes = File.ReadAllBytes(path);
@@ -76,7 +78,7 @@ public static class ShippedModel
         {
             LoadWeights(reader, network, path);
             network.to(device ?? CPU);
-            return Assemble(header, network, scoresFolder);
+            return Assemble(header, network, scoresFolder, trainingImages);
         }
         catch
         {
@@ -96,7 +98,7 @@ public static class ShippedModel
         return body;
     }
 
-    static TrainedModel Assemble(Header header, UNet network, string scoresFolder)
+    static TrainedModel Assemble(Header header, UNet network, string scoresFolder, Func<Tensor>? trainingImages)
     {
         var noise = header.Recipe.CreateNoise();
         var shape = header.ImageShape;
@@ -117,7 +119,7 @@ public static class ShippedModel
         }
         else start = new IsotropicGaussianStart(shape[0], shape[1], shape[2], noise);
         var experiment = new Experiment(header.Recipe, corruption, noise, start);
-        return new TrainedModel(experiment, network, header.Step, header.Data, scoresFolder, null, network, experiment);
+        return new TrainedModel(experiment, network, header.Step, header.Data, scoresFolder, trainingImages, network, experiment);
     }
 
     // name, rank, shape, then float16 values.

@@ -55,6 +55,27 @@ public sealed class ShippedModelTests : IDisposable
     }
 
     [Fact]
+    public void ALoadedModelStartsFromTrainingImagesOnlyWhenGivenThem()
+    {
+        var (training, path) = TrainAndSave();
+        using (training)
+        using (var original = training.Model)
+        using (var without = ShippedModel.Load(path, Path.Combine(root, "scores")))
+        using (var with = ShippedModel.Load(path, Path.Combine(root, "scores"), trainingImages: () => training.Data.StatisticsImages(Tiny.ImagesForStatistics)))
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => without.Generate(new NaiveSampler(), 2, 3, seed: 1, start: StartKind.TrainingImages));
+            Assert.Contains("p_1 from training images needs the training images", e.Message);
+
+            // The same x_1 (training image and noise of generator k) as the run's own model: samples agree up to float16 weights.
+            using var x = with.Generate(new NaiveSampler(), 4, 3, seed: 1, start: StartKind.TrainingImages);
+            using var y = original.Generate(new NaiveSampler(), 4, 3, seed: 1, start: StartKind.TrainingImages);
+            using var fitted = with.Generate(new NaiveSampler(), 4, 3, seed: 1);
+            Assert.True((x.X - y.X).abs().max().item<float>() < 1e-2);
+            Assert.True((x.X - fitted.X).abs().max().item<float>() > 0.1);   // another p_1, other samples
+        }
+    }
+
+    [Fact]
     public void ATruncatedOrBitFlippedFileIsRefusedByItsChecksum()
     {
         var (training, path) = TrainAndSave();

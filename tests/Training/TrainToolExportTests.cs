@@ -26,7 +26,8 @@ public sealed class TrainToolExportTests : IDisposable
         // other budget is refused the same way: TrainerTests).
         using (var other = TrainToolProcess.Start($"--profile smoke --run \"{run}\" --total-steps 3 --seed 1 --sample-every 0"))
         {
-            Assert.NotEqual(0, other.WaitForExit(TimeSpan.FromMinutes(4)));
+            Assert.Equal(65, other.WaitForExit(TimeSpan.FromMinutes(4)));   // a message, not a stack trace
+            Assert.DoesNotContain("Unhandled exception", other.Output);
             Assert.Contains("holds a run trained with other settings (Seed 0 there, 1 here)", other.Output);
         }
         using (var resumed = TrainToolProcess.Start($"--profile smoke --run \"{run}\" --total-steps 3 --sample-every 0"))
@@ -48,7 +49,8 @@ public sealed class TrainToolExportTests : IDisposable
         using (var shipped = ShippedModel.Load(model, Path.Combine(folder, "scores")))
             Assert.Equal(Profile.Smoke.Network with { BlocksPerLevel = 2 }, shipped.Network.Config);
         using var other = TrainToolProcess.Start($"--profile smoke --run \"{run}\" --steps 1 --sample-every 0");
-        Assert.NotEqual(0, other.WaitForExit(TimeSpan.FromMinutes(4)));
+        Assert.Equal(65, other.WaitForExit(TimeSpan.FromMinutes(4)));   // a message, not a stack trace
+        Assert.DoesNotContain("Unhandled exception", other.Output);
         Assert.Contains("written for another configuration: checkpoint blocks per level 2, this model 1", other.Output);
     }
 
@@ -61,7 +63,8 @@ public sealed class TrainToolExportTests : IDisposable
         Assert.True(new SoftDiffusion.Training.RunDirectory(run).ReadOptions().Training.NormaliseLossPerTime);
         using (var other = TrainToolProcess.Start($"--profile smoke --run \"{run}\" --steps 1 --sample-every 0"))
         {
-            Assert.NotEqual(0, other.WaitForExit(TimeSpan.FromMinutes(4)));
+            Assert.Equal(65, other.WaitForExit(TimeSpan.FromMinutes(4)));   // a message, not a stack trace
+            Assert.DoesNotContain("Unhandled exception", other.Output);
             Assert.Contains("holds a run trained with other settings (NormaliseLossPerTime True there, False here)", other.Output);
         }
         using var ablation = TrainToolProcess.Start("--ablation --loss-normalised");

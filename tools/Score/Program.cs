@@ -83,8 +83,18 @@ if (modelFile is not null)
 {
     Workbook.Init(profile);
     string name = Path.GetFileNameWithoutExtension(modelFile);
-    using var shipped = ShippedModel.Load(modelFile, Path.Combine(ProjectPaths.Runs, $"shipped-{name}", "scores"));
-    return Run(shipped, Path.GetFileName(modelFile));
+    // A model file holds no training images; p_1 from training images reads the profile's (the first images of the split).
+    TrainingSet? data = null;
+    try
+    {
+        using var shipped = ShippedModel.Load(modelFile, Path.Combine(ProjectPaths.Runs, $"shipped-{name}", "scores"),
+            trainingImages: () => (data ??= TrainingSet.LoadFashionMnist(profile)).StatisticsImages(profile.ImagesForStatistics));
+        return Run(shipped, Path.GetFileName(modelFile));
+    }
+    finally
+    {
+        data?.Dispose();
+    }
 }
 if (runDirectory is null || !Directory.Exists(runDirectory))
 {

@@ -28,6 +28,9 @@ using SoftDiffusion.Workbook;
 string recipes = string.Join("|", TrainingRecipe.All.Select(r => r.Name));
 string usage = $"Usage: --profile smoke|cpu|paper, --recipe {recipes}, --ablation, --steps N, --run DIR, --sample-every N, --export FILE, --export-pytorch FILE, " +
     $"--checkpoint-every N, --checkpoint-minutes M, --seed N, --total-steps N, --blocks-per-level N, --loss-normalised, --arm {string.Join("|", RecipeStudy.Arms.Select(a => a.Name))}";
+// The exit code when the run cannot be opened (EX_DATAERR): its folder holds another run or a damaged checkpoint, or the data is missing.
+const int CannotOpen = 65;
+
 var profile = Profile.Cpu;
 var recipe = TrainingRecipe.Blur;
 bool ablation = false, lossNormalised = false;
@@ -89,12 +92,24 @@ profile = profile with { Training = profile.Training with
 Workbook.Init(profile);
 using var stop = new StopSignals();
 var preparation = new PreparationLine();
-using var training = arm is not null
-    ? ProfileTraining.Open(profile, runDirectory, TrainingSet.LoadFashionMnist(profile), sampleEvery: 0, recipe: recipe, totalSteps: arm.Steps)
-    : ablation && runDirectory is null
-    ? ProfileTraining.OpenAblation(profile, recipe)
-    : ProfileTraining.Open(profile, runDirectory, ablation ? TrainingSet.LoadFashionMnist(profile) : TrainingSet.Load(profile, preparation),
-        sampleEvery: sampleEvery, recipe: recipe, totalSteps: ablation ? profile.AblationSteps : null);
+ProfileTraining opened;
+try
+{
+    opened = arm is not null
+        ? ProfileTraining.Open(profile, runDirectory, TrainingSet.LoadFashionMnist(profile), sampleEvery: 0, recipe: recipe, totalSteps: arm.Steps)
+        : ablation && runDirectory is null
+        ? ProfileTraining.OpenAblation(profile, recipe)
+        : ProfileTraining.Open(profile, runDirectory, ablation ? TrainingSet.LoadFashionMnist(profile) : TrainingSet.Load(profile, preparation),
+            sampleEvery: sampleEvery, recipe: recipe, totalSteps: ablation ? profile.AblationSteps : null);
+}
+catch (Exception e) when (e is ArgumentException or InvalidDataException or DirectoryNotFoundException or FileNotFoundException)
+{
+    // A run folder of other settings, a damaged checkpoint, missing data: the message says which and what to do.
+    if (preparation.Reported) Console.WriteLine();
+    Console.Error.WriteLine($"Cannot train: {e.Message}");
+    return CannotOpen;
+}
+using var training = opened;
 if (preparation.Reported) Console.WriteLine();
 Console.WriteLine(training.Describe());
 long toTrain = steps ?? training.RemainingSteps;
