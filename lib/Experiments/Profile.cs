@@ -124,6 +124,26 @@ public sealed record Profile(
     /// run). Its default run folder says so (<see cref="IsStandardLossWeighting"/>).</summary>
     public Profile WithLossNormalisedPerTime() => this with { Training = Training with { NormaliseLossPerTime = true } };
 
+    /// <summary>This profile with the recipe study's optimiser arm at its budget: Adam's learning rate 2e-3 and beta2 0.99,
+    /// twice the batch for half the steps (the same training images), the cosine decay over those steps when the profile
+    /// decays, and an EMA half-life of 10% of the run. Its default run folder says so (<see cref="IsStandardOptimiser"/>;
+    /// the halved budget adds -&lt;N&gt;steps).</summary>
+    public Profile WithStudyOptimiser()
+    {
+        long steps = Math.Max(1, TrainingSteps / 2);
+        return WithTrainingSteps(steps) with
+        {
+            Training = WithTrainingSteps(steps).Training with
+            {
+                LearningRate = 2e-3, AdamBeta2 = 0.99, BatchSize = 2 * Training.BatchSize, EmaHalfLife = steps / 10.0,
+            },
+        };
+    }
+
+    /// <summary>Whether the optimiser is the named profile's own (not changed by <see cref="WithStudyOptimiser"/>).</summary>
+    public bool IsStandardOptimiser => Parse(Name.ToString()).Training is var own &&
+        (Training.LearningRate, Training.AdamBeta2, Training.BatchSize, Training.EmaHalfLife) == (own.LearningRate, own.AdamBeta2, own.BatchSize, own.EmaHalfLife);
+
     /// <summary>Whether the loss is weighted as in the named profile (not changed by <see cref="WithLossNormalisedPerTime"/>).</summary>
     public bool IsStandardLossWeighting => Training.NormaliseLossPerTime == Parse(Name.ToString()).Training.NormaliseLossPerTime;
 

@@ -168,7 +168,8 @@ public sealed class ProfileTraining : IDisposable
     /// <see cref="ProjectPaths.Runs"/>, with -&lt;N&gt;steps appended for a budget other than the profile's own
     /// (<see cref="Profile.WithTrainingSteps"/>), -blocks&lt;N&gt; for another depth of its network
     /// (<see cref="Profile.WithBlocksPerLevel"/>), -loss-normalised for a loss normalised per t
-    /// (<see cref="Profile.WithLossNormalisedPerTime"/>) and -seed&lt;N&gt; when the training seed is not 0 (a second seed or budget
+    /// (<see cref="Profile.WithLossNormalisedPerTime"/>), -optimiser for the study's optimiser (<see cref="Profile.WithStudyOptimiser"/>)
+    /// and -seed&lt;N&gt; when the training seed is not 0 (a second seed or budget
     /// is a second run, never a resume of the first); for smoke a fresh temporary folder, so every smoke run starts at step 0.</summary>
     /// <param name="profile">The profile.</param>
     /// <param name="recipe">The recipe (default <see cref="TrainingRecipe.Blur"/>).</param>
@@ -180,6 +181,7 @@ public sealed class ProfileTraining : IDisposable
                 (profile.IsStandardBudget ? "" : $"-{profile.TrainingSteps}steps") +
                 (profile.IsStandardNetwork ? "" : $"-blocks{profile.Network.BlocksPerLevel}") +
                 (profile.IsStandardLossWeighting ? "" : "-loss-normalised") +
+                (profile.IsStandardOptimiser ? "" : "-optimiser") +
                 (profile.Training.Seed == 0 ? "" : $"-seed{profile.Training.Seed}"));
 
     // The profile's network with the data's channels, fitted to the data's image size (the paper's 4-level U-Net keeps

@@ -128,6 +128,16 @@ public class ProfileTests
         Assert.False(normalised.IsStandardLossWeighting);
         Assert.Equal(Path.Combine(runs, "fashion-blur-cpu-blocks3-loss-normalised"),
             ProfileTraining.DefaultRunDirectory(deeper.WithLossNormalisedPerTime()));
+        var optimiser = Profile.Cpu.WithStudyOptimiser();   // the study's optimiser arm at the cpu budget: the same 288,000 images
+        Assert.Equal(Profile.Cpu.TrainingSteps / 2, optimiser.TrainingSteps);
+        Assert.Equal(Profile.Cpu.Training with
+        {
+            LearningRate = 2e-3, AdamBeta2 = 0.99, BatchSize = 128, DecaySteps = 2250, EmaHalfLife = 225,
+        }, optimiser.Training);
+        Assert.Equal(Profile.Cpu.TrainingSteps * Profile.Cpu.Training.BatchSize, optimiser.TrainingSteps * optimiser.Training.BatchSize);
+        Assert.True(Profile.Cpu.IsStandardOptimiser);
+        Assert.False(optimiser.IsStandardOptimiser);
+        Assert.Equal(Path.Combine(runs, "fashion-blur-cpu-2250steps-optimiser"), ProfileTraining.DefaultRunDirectory(optimiser));
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Profile.Cpu.WithTrainingSteps(0));
         Assert.Contains("at least 1 step", e.Message);
     }

@@ -37,7 +37,7 @@ public sealed class TrainToolExportTests : IDisposable
         }
         using var arm = TrainToolProcess.Start("--arm baseline --total-steps 5");
         Assert.Equal(64, arm.WaitForExit(TimeSpan.FromMinutes(1)));
-        Assert.Contains("--total-steps, --blocks-per-level and --loss-normalised change a profile run; a study arm and an ablation have their own budget, network and loss.", arm.Output);
+        Assert.Contains("--total-steps, --blocks-per-level, --loss-normalised and --optimiser change a profile run; a study arm and an ablation have their own.", arm.Output);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class TrainToolExportTests : IDisposable
         }
         using var ablation = TrainToolProcess.Start("--ablation --loss-normalised");
         Assert.Equal(64, ablation.WaitForExit(TimeSpan.FromMinutes(1)));
-        Assert.Contains("--loss-normalised change a profile run", ablation.Output);
+        Assert.Contains("--loss-normalised and --optimiser change a profile run", ablation.Output);
     }
 
     [Fact]

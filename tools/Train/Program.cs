@@ -7,7 +7,7 @@ using SoftDiffusion.Workbook;
 // paper profile or when SOFT_DIFFUSION_CELEBA names a CelebA folder, else Fashion-MNIST. Usage:
 //   dotnet run -c Release --project tools/Train -- [--profile smoke|cpu|paper] [--recipe NAME] [--ablation] [--steps N]
 //       [--run DIR] [--sample-every N] [--arm NAME] [--export FILE] [--export-pytorch FILE] [--seed N] [--total-steps N]
-//       [--blocks-per-level N] [--loss-normalised]
+//       [--blocks-per-level N] [--loss-normalised] [--optimiser]
 // --export writes the EMA network with C_t and p_1 as a compact model file (ShippedModel) after training (--steps 0: now).
 // --export-pytorch writes the EMA network's weights as a PyTorch state dict (torch.load-able; the U-Net's parameter
 // names, UNet.ExportPyTorch), for use outside this workbook; UNet.ImportPyTorch reads it back.
@@ -21,19 +21,21 @@ using SoftDiffusion.Workbook;
 // --blocks-per-level N gives the profile's U-Net N residual blocks per level (cpu: 2); the default folder gets -blocks<N>.
 // --loss-normalised divides each per-sample loss by the running mean of the loss at its t (the recipe study's
 // loss-normalised arm for a full run); the default folder gets -loss-normalised.
+// --optimiser trains with the study's optimiser arm: lr 2e-3, Adam beta2 0.99, twice the batch for half the steps (the
+// same images), EMA half-life 10% of the run; the default folder gets -<N>steps-optimiser.
 // --steps N trains N more steps of it now (a run can be trained in segments, e.g. to export models along the way).
 // --checkpoint-every N / --checkpoint-minutes M override the profile's checkpoint interval (steps / wall time).
 // Ctrl-C or SIGTERM stops at the next step boundary and writes that step's checkpoint; running the same command again
 // resumes there. A second Ctrl-C stops at once.
 string recipes = string.Join("|", TrainingRecipe.All.Select(r => r.Name));
 string usage = $"Usage: --profile smoke|cpu|paper, --recipe {recipes}, --ablation, --steps N, --run DIR, --sample-every N, --export FILE, --export-pytorch FILE, " +
-    $"--checkpoint-every N, --checkpoint-minutes M, --seed N, --total-steps N, --blocks-per-level N, --loss-normalised, --arm {string.Join("|", RecipeStudy.Arms.Select(a => a.Name))}";
+    $"--checkpoint-every N, --checkpoint-minutes M, --seed N, --total-steps N, --blocks-per-level N, --loss-normalised, --optimiser, --arm {string.Join("|", RecipeStudy.Arms.Select(a => a.Name))}";
 // The exit code when the run cannot be opened (EX_DATAERR): its folder holds another run or a damaged checkpoint, or the data is missing.
 const int CannotOpen = 65;
 
 var profile = Profile.Cpu;
 var recipe = TrainingRecipe.Blur;
-bool ablation = false, lossNormalised = false;
+bool ablation = false, lossNormalised = false, optimiser = false;
 long? steps = null;
 string? runDirectory = null;
 int? sampleEvery = null;
@@ -61,6 +63,7 @@ if (ToolArguments.Read(args, usage, (option, value) =>
         case "--total-steps": totalSteps = long.Parse(value()); break;
         case "--blocks-per-level": blocks = int.Parse(value()); break;
         case "--loss-normalised": lossNormalised = true; break;
+        case "--optimiser": optimiser = true; break;
         case "--arm": arm = RecipeStudy.Find(value()); break;
         case "--export": export = Path.GetFullPath(value()); break;
         case "--export-pytorch": exportPyTorch = Path.GetFullPath(value()); break;
@@ -69,14 +72,15 @@ if (ToolArguments.Read(args, usage, (option, value) =>
     return true;
 }) is { } usageError) return usageError;
 
-if ((totalSteps is not null || blocks is not null || lossNormalised) && (arm is not null || ablation))
+if ((totalSteps is not null || blocks is not null || lossNormalised || optimiser) && (arm is not null || ablation))
 {
-    Console.Error.WriteLine($"--total-steps, --blocks-per-level and --loss-normalised change a profile run; a study arm and an ablation have their own budget, network and loss. {usage}");
+    Console.Error.WriteLine($"--total-steps, --blocks-per-level, --loss-normalised and --optimiser change a profile run; a study arm and an ablation have their own. {usage}");
     return ToolArguments.UsageError;
 }
 if (totalSteps is { } budget) profile = profile.WithTrainingSteps(budget);
 if (blocks is { } depth) profile = profile.WithBlocksPerLevel(depth);
 if (lossNormalised) profile = profile.WithLossNormalisedPerTime();
+if (optimiser) profile = profile.WithStudyOptimiser();
 if (arm is not null)
 {
     profile = profile with { Network = arm.Network, Training = arm.Training };
