@@ -7,4 +7,7 @@ public enum StartKind
     Fitted,
     /// <summary>x_1 = C_1 x' + sigma_1 eta from a training image x' drawn uniformly.</summary>
     TrainingImages,
+    /// <summary>Blur only: a mixture of <see cref="Start.DctGaussianMixtureStart.DefaultComponents"/> full-covariance
+    /// Gaussians over the surviving DCT coefficients, fitted to the training images when first used.</summary>
+    GaussianMixture,
 }

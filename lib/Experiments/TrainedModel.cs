@@ -18,6 +18,7 @@ public sealed class TrainedModel : IDisposable
     readonly Func<Tensor>? trainingImages;
     readonly IDisposable[] owned;
     Tensor? startImages;
+    DctGaussianMixtureStart? mixture;
 
     /// <summary>The recipe's C_t, sigma_t and p_1 the network was trained with.</summary>
     public Experiment Experiment { get; }
@@ -117,13 +118,17 @@ public sealed class TrainedModel : IDisposable
     {
         if (start == StartKind.Fitted) return Start;
         startImages ??= trainingImages?.Invoke()
-            ?? throw new InvalidOperationException($"p_1 from training images needs the training images; this model ({Recipe.Name}, step {Step}) has none.");
-        return new TrainingImageStart(startImages, Corruption, Noise);
+            ?? throw new InvalidOperationException($"p_1 {start} needs the training images; this model ({Recipe.Name}, step {Step}) has none.");
+        if (start == StartKind.TrainingImages) return new TrainingImageStart(startImages, Corruption, Noise);
+        if (Corruption is not BlurCorruption blur)
+            throw new InvalidOperationException($"p_1 {start} is fitted to blurred DCT coefficients; this model's corruption is {Recipe.Corruption}.");
+        return mixture ??= DctGaussianMixtureStart.Fit(startImages, blur, Noise, DctGaussianMixtureStart.DefaultComponents);
     }
 
     public void Dispose()
     {
         startImages?.Dispose();
+        mixture?.Dispose();
         foreach (var part in owned) part.Dispose();
     }
 }

@@ -14,7 +14,7 @@ namespace SoftDiffusion.Start;
 /// </summary>
 public sealed class DctFullGaussianStart : IStartDistribution, IDisposable
 {
-    // Images transformed at a time while fitting.
+    // Images transformed at a time while fitting (only a chunk is ever in float64).
     const long FitChunk = 512;
 
     readonly long[] shape;
@@ -70,36 +70,24 @@ public sealed class DctFullGaussianStart : IStartDistribution, IDisposable
         if (images.shape[0] < 2)
             throw new ArgumentException($"Expected at least 2 images to fit a covariance, received {images.shape[0]}.", nameof(images));
         using var scope = NewDisposeScope();
-        long c = images.shape[1], h = images.shape[2], w = images.shape[3];
-        var d = blur.Attenuation(1.0, h, w).to(ScalarType.Float64, images.device);             // [H, W]
-        var survives = (d > survivalThreshold).expand(c, h, w).flatten();
-        var indices = survives.nonzero().flatten();
-        var attenuation = d.expand(c, h, w).flatten().index_select(0, indices);
-        long n = indices.shape[0], count = images.shape[0];
-        // The surviving coefficients of a chunk of images [chunk, n], so only a chunk is ever in float64 (CelebA-64's
-        // statistics images are 0.5 GB in float32); two passes, mean then centred covariance, for accuracy.
-        Tensor Coefficients(long first, long chunk)
-        {
-            using var x = images.narrow(0, first, chunk).to(ScalarType.Float64);
-            using var all = Dct2d.Forward(x).flatten(1);
-            using var surviving = all.index_select(1, indices);
-            return surviving * attenuation;
-        }
-        var sum = zeros([n], dtype: ScalarType.Float64, device: images.device);
-        var scatter = zeros([n, n], dtype: ScalarType.Float64, device: images.device);
+        using var coefficients = SurvivingDctCoefficients.Of(blur, images.shape[1..], survivalThreshold);
+        long n = coefficients.Dimension, count = images.shape[0];
+        // Two passes over chunks of images, mean then centred covariance, for accuracy.
+        var sum = zeros([n], dtype: ScalarType.Float64);
+        var scatter = zeros([n, n], dtype: ScalarType.Float64);
         for (long first = 0; first < count; first += FitChunk)
-            using (var chunk = Coefficients(first, Math.Min(FitChunk, count - first))) sum.add_(chunk.sum([0]));
+            using (var chunk = coefficients.Of(images, first, Math.Min(FitChunk, count - first))) sum.add_(chunk.sum([0]));
         var mean = sum / count;
         for (long first = 0; first < count; first += FitChunk)
-            using (var chunk = Coefficients(first, Math.Min(FitChunk, count - first)))
+            using (var chunk = coefficients.Of(images, first, Math.Min(FitChunk, count - first)))
             using (var centred = chunk - mean)
                 scatter.add_(centred.T.matmul(centred));
         var covariance = scatter / (count - 1);
         // A small ridge keeps the factorisation defined when N is not much larger than n or coefficients are collinear.
         double ridge = 1e-10 * Math.Max(1e-12, covariance.diagonal().mean().item<double>());
         var cholesky = linalg.cholesky(covariance + ridge * eye(n, dtype: ScalarType.Float64, device: covariance.device));
-        return new DctFullGaussianStart([c, h, w], indices.cpu().DetachFromDisposeScope(), mean.cpu().DetachFromDisposeScope(),
-            cholesky.cpu().DetachFromDisposeScope(), noise.Sigma(1.0));
+        return new DctFullGaussianStart(coefficients.ImageShape, coefficients.Indices.clone().DetachFromDisposeScope(), mean.DetachFromDisposeScope(),
+            cholesky.DetachFromDisposeScope(), noise.Sigma(1.0));
     }
 
     /// <inheritdoc/>
@@ -110,10 +98,7 @@ public sealed class DctFullGaussianStart : IStartDistribution, IDisposable
         device ??= CPU;
         var z = noise.Randn([Dimension], ScalarType.Float64, CPU);                             // [B, n]
         var surviving = Mean + z.matmul(CholeskyFactor.T);                                       // c_S = m + L z
-        var c = zeros([noise.Count, shape[0] * shape[1] * shape[2]], dtype: ScalarType.Float64);
-        c.index_copy_(1, Indices, surviving);
-        var eta = noise.Randn(shape, dtype, device);
-        return (Dct2d.Inverse(c.reshape([noise.Count, .. shape]).to(dtype, device)) + eta * Sigma1).MoveToOuterDisposeScope();
+        return SurvivingDctCoefficients.Images(surviving, Indices, shape, Sigma1, noise, dtype, device).MoveToOuterDisposeScope();
     }
 
     public void Dispose()

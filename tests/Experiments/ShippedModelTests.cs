@@ -64,7 +64,7 @@ public sealed class ShippedModelTests : IDisposable
         using (var with = ShippedModel.Load(path, Path.Combine(root, "scores"), trainingImages: () => training.Data.StatisticsImages(Tiny.ImagesForStatistics)))
         {
             var e = Assert.Throws<InvalidOperationException>(() => without.Generate(new NaiveSampler(), 2, 3, seed: 1, start: StartKind.TrainingImages));
-            Assert.Contains("p_1 from training images needs the training images", e.Message);
+            Assert.Contains("p_1 TrainingImages needs the training images", e.Message);
 
             // The same x_1 (training image and noise of generator k) as the run's own model: samples agree up to float16 weights.
             using var x = with.Generate(new NaiveSampler(), 4, 3, seed: 1, start: StartKind.TrainingImages);
@@ -72,6 +72,9 @@ public sealed class ShippedModelTests : IDisposable
             using var fitted = with.Generate(new NaiveSampler(), 4, 3, seed: 1);
             Assert.True((x.X - y.X).abs().max().item<float>() < 1e-2);
             Assert.True((x.X - fitted.X).abs().max().item<float>() > 0.1);   // another p_1, other samples
+            // The Gaussian-mixture p_1 is fitted to the same images, and says when they are too few for its components.
+            var few = Assert.Throws<ArgumentException>(() => with.Generate(new NaiveSampler(), 2, 3, seed: 1, start: StartKind.GaussianMixture));
+            Assert.Contains($"Expected at least {2 * DctGaussianMixtureStart.DefaultComponents} images to fit {DctGaussianMixtureStart.DefaultComponents} components", few.Message);
         }
     }
 

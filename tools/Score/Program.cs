@@ -8,8 +8,8 @@ using SoftDiffusion.Workbook;
 // when its weights are there (SOFT_DIFFUSION_FID_INCEPTION, else data/pt_inception-2015-12-05-6726825d.pth; its scores
 // are cached in scores/fid-inception-v3-pool3-pytorch-fid/), else the project's classifier. Usage:
 //   dotnet run -c Release --project tools/Score -- (--arm NAME | [--profile cpu] [--recipe NAME] --run DIR | --model FILE)
-//       [--sampler naive|momentum|softddim|edmheun] [--nfe N] [--samples N] [--seed N] [--start fitted|trainingimages]
-//       [--export DIR]
+//       [--sampler naive|momentum|softddim|edmheun] [--nfe N] [--samples N] [--seed N] [--start fitted|trainingimages|gaussianmixture]
+//       [--export DIR] [--choose-mixture]
 // --export writes the sample set instead of scoring it: DIR/png/000000.png ... and DIR/samples.npz (uint8 [N, 28, 28]),
 // for pytorch-fid or clean-fid; the samples are those a score with the same options reads (same seeds).
 // --model scores a model file (tools/Train --export, data/models/*.sdm); its scores are cached in runs/shipped-<name>/scores,
@@ -23,7 +23,7 @@ using SoftDiffusion.Workbook;
 // prints FID(A) - FID(B) with a paired 95% bootstrap interval for two cached scores with the same seed and sample count
 // (e.g. two models sampled with the same seeds; their .features files must sit beside them).
 string usage = "Usage: (--arm NAME | [--profile P] [--recipe NAME] --run DIR | --model FILE) [--sampler naive|momentum|softddim|edmheun] [--nfe N] " +
-    "[--samples N] [--seed N] [--start fitted|trainingimages] [--export DIR]; or --collect-study [--sampler S] [--nfe N] [--samples N]; or --collect-scores; or --difference A.json B.json";
+    "[--samples N] [--seed N] [--start fitted|trainingimages|gaussianmixture] [--export DIR]; or --collect-study [--sampler S] [--nfe N] [--samples N]; or --collect-scores; or --difference A.json B.json";
 var profile = Profile.Cpu;
 var recipe = TrainingRecipe.Blur;
 StudyArm? arm = null;
@@ -32,7 +32,7 @@ var sampler = SamplerKind.Momentum;
 var start = StartKind.Fitted;
 int nfe = 100, samples = 2000;
 long seed = 0;
-bool collect = false, collectScores = false;
+bool collect = false, collectScores = false, chooseMixture = false;
 string? exportFolder = null;
 string? modelFile = null;
 string[]? differenceOf = null;
@@ -54,6 +54,7 @@ if (ToolArguments.Read(args, usage, (option, value) =>
         case "--difference": differenceOf = [value(), value()]; break;
         case "--collect-study": collect = true; break;
         case "--collect-scores": collectScores = true; break;
+        case "--choose-mixture": chooseMixture = true; break;
         default: return false;
     }
     return true;
@@ -87,6 +88,7 @@ if (modelFile is not null)
     TrainingSet? data = null;
     try
     {
+        if (chooseMixture) return ChooseMixture(modelFile, data = TrainingSet.LoadFashionMnist(profile), profile.ImagesForStatistics);
         using var shipped = ShippedModel.Load(modelFile, Path.Combine(ProjectPaths.Runs, $"shipped-{name}", "scores"),
             trainingImages: () => (data ??= TrainingSet.LoadFashionMnist(profile)).StatisticsImages(profile.ImagesForStatistics));
         return Run(shipped, Path.GetFileName(modelFile));
@@ -129,6 +131,31 @@ int Run(TrainedModel model, string label)
     Console.WriteLine($"{label} step {score.TrainingSteps}: {score.Sampler}, NFE {score.Nfe}, n = {score.Samples}, seed {score.Seed}, " +
         $"start {score.Start}: FID {score.Fid:F2} [{score.FidLow:F2}, {score.FidHigh:F2}] (95% bootstrap), KID x 1000 {1000 * score.KidMean:F2} +- {1000 * score.KidStandardDeviation:F2}, " +
         $"{score.Extractor}; sampling {score.SamplingSeconds:F0} s");
+    return 0;
+}
+
+// The mean log-likelihood of the Gaussian-mixture p_1 (StartKind.GaussianMixture) for several K, fitted to the first
+// images of the training split (those the model's other p_1 were fitted to) and evaluated on its last images, held out.
+static int ChooseMixture(string modelFile, TrainingSet data, int fitted)
+{
+    using var model = ShippedModel.Load(modelFile, Path.GetTempPath());
+    if (model.Corruption is not SoftDiffusion.Corruptions.BlurCorruption blur)
+    {
+        Console.Error.WriteLine($"--choose-mixture needs a blur model; {modelFile} is {model.Recipe.Corruption}.");
+        return 65;
+    }
+    int heldOut = Math.Min(fitted, data.Count - fitted);
+    using var fit = data.StatisticsImages(fitted);
+    using var held = data.Images.Images(Enumerable.Range(data.Count - heldOut, heldOut).Select(i => (long)i).ToArray());
+    Console.WriteLine($"p_1 as a mixture of K Gaussians over the surviving DCT coefficients: fitted to training images 0..{fitted - 1}, " +
+        $"held out {data.Count - heldOut}..{data.Count - 1}; mean log-likelihood per image (nats)");
+    Console.WriteLine("K\tfitted\theld out\tseconds");
+    foreach (int k in new[] { 1, 2, 5, 10, 20, 50, 100 })
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var mixture = SoftDiffusion.Start.DctGaussianMixtureStart.Fit(fit, blur, model.Noise, k);
+        Console.WriteLine($"{k}\t{mixture.LogLikelihood:F3}\t{mixture.MeanLogLikelihood(held, blur):F3}\t{clock.Elapsed.TotalSeconds:F1}");
+    }
     return 0;
 }
 
