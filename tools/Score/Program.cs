@@ -235,7 +235,17 @@ static int CollectScores()
 static int Difference(string first, string second)
 {
     using var scorer = new SampleScorer();
-    var (a, b, difference) = RecordedScore.DifferenceOf(first, second, scorer.ReferenceFeatures);
+    (SampleScore a, SampleScore b, FidInterval difference) pair;
+    try
+    {
+        pair = RecordedScore.DifferenceOf(first, second, scorer.ReferenceFeatures);
+    }
+    catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)
+    {
+        Console.Error.WriteLine($"Cannot compare the two scores: {e.Message}");
+        return 66;
+    }
+    var (a, b, difference) = pair;
     Console.WriteLine($"FID {a.Fid:F2} ({first}) - FID {b.Fid:F2} ({second}) = {difference} (paired 95% bootstrap, " +
         $"n = {a.Samples}, seed {a.Seed}, {difference.Resamples} resamples)");
     return 0;
