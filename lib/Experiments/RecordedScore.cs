@@ -8,12 +8,14 @@ namespace SoftDiffusion.Experiments;
 /// One measured score of a model file, as recorded in docs/scores.json (written by tools/Score --collect-scores from
 /// the score caches of runs/shipped-&lt;model&gt;/ merged with what it recorded before (<see cref="Merge"/>), read by
 /// notebooks 05 and 07 and docs/results.md), with the paired
-/// difference to the reference sampler of the same model, NFE, sample count, seed and start.
+/// difference to the reference sampler of the same model, NFE, sample count and seed (or, for another p_1, to the fitted one).
 /// </summary>
 /// <param name="Model">The model file's name without extension (e.g. fashion-blur-cpu, blur-step450).</param>
 /// <param name="Score">FID with its bootstrap interval and KID.</param>
 /// <param name="PairedWith">The sampler of the paired score: Naive when the model has that score, else Momentum; null
-/// for the reference itself or when the model has no score to pair with.</param>
+/// for the reference itself or when the model has no score to pair with. A score from another p_1 than the fitted one
+/// (<see cref="SampleScore.Start"/>) is paired with its own sampler's score from the fitted p_1 instead, so its
+/// difference measures the start distribution.</param>
 /// <param name="Difference">FID(this) - FID(paired) with a 95% bootstrap interval that resamples the sample index
 /// jointly in both sets (sample k of both starts from the same x_1 with the same seed) and the reference features.</param>
 public sealed record RecordedScore(string Model, SampleScore Score, SamplerKind? PairedWith, FidInterval? Difference)
@@ -95,12 +97,14 @@ public sealed record RecordedScore(string Model, SampleScore Score, SamplerKind?
             ?? throw new FileNotFoundException($"Expected a cached score at {cache}.", cache);
     }
 
-    // Naive when the model has a Naive score of the same settings, else Momentum; never the score itself.
+    // From the fitted p_1: Naive when the model has a Naive score of the same settings, else Momentum, never the score
+    // itself; from another p_1: the same sampler from the fitted p_1.
     static SampleScore? ReferenceFor(SampleScore score, IReadOnlyList<SampleScore> scores)
     {
-        SampleScore? Find(SamplerKind kind) => scores.FirstOrDefault(s => s.Sampler == kind && s.Nfe == score.Nfe &&
-            s.Samples == score.Samples && s.Seed == score.Seed && s.TrainingSteps == score.TrainingSteps && s.Start == score.Start);
-        var reference = Find(SamplerKind.Naive) ?? Find(SamplerKind.Momentum);
+        SampleScore? Find(SamplerKind kind, StartKind start) => scores.FirstOrDefault(s => s.Sampler == kind && s.Nfe == score.Nfe &&
+            s.Samples == score.Samples && s.Seed == score.Seed && s.TrainingSteps == score.TrainingSteps && s.Start == start);
+        if (score.Start != StartKind.Fitted) return Find(score.Sampler, StartKind.Fitted);
+        var reference = Find(SamplerKind.Naive, StartKind.Fitted) ?? Find(SamplerKind.Momentum, StartKind.Fitted);
         return reference is null || reference.Sampler == score.Sampler ? null : reference;
     }
 }

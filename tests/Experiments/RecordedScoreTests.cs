@@ -13,15 +13,15 @@ public sealed class RecordedScoreTests : IDisposable
         if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
     }
 
-    static SampleScore Score(SamplerKind sampler, int nfe, double fid) =>
-        new("blur", 100, sampler, nfe, 300, 0, fid, 0.01, 0.001, "features", "reference", false, 1.0, fid - 1, fid + 1);
+    static SampleScore Score(SamplerKind sampler, int nfe, double fid, StartKind start = StartKind.Fitted) =>
+        new("blur", 100, sampler, nfe, 300, 0, fid, 0.01, 0.001, "features", "reference", false, 1.0, fid - 1, fid + 1, start);
 
     // Writes a cached score whose features are a shifted Gaussian (rows paired across samplers through the seed).
-    ScoreCache Write(string model, SamplerKind sampler, int nfe, double shift, bool withFeatures = true)
+    ScoreCache Write(string model, SamplerKind sampler, int nfe, double shift, bool withFeatures = true, StartKind start = StartKind.Fitted)
     {
         var cache = new ScoreCache(Path.Combine(root, model), "features");
         using var features = randn(300, 4, generator: new Generator(1)) + shift;
-        var score = Score(sampler, nfe, shift);
+        var score = Score(sampler, nfe, shift, start);
         cache.Write(score, features);
         if (!withFeatures) File.Delete(Path.ChangeExtension(cache.PathOf(score), ".features"));
         return cache;
@@ -80,6 +80,30 @@ public sealed class RecordedScoreTests : IDisposable
         Assert.Equal(expected, Find("blur", SamplerKind.Momentum, 10).Difference);
         Assert.True(Find("blur", SamplerKind.SoftDdim, 10).Difference!.Estimate > Find("blur", SamplerKind.Momentum, 10).Difference!.Estimate,
             "A set shifted further from the reference should have the larger FID difference.");
+    }
+
+    [Fact]
+    public void AScoreFromAnotherStartIsPairedWithTheSameSamplerFromTheFittedStart()
+    {
+        var blur = Write("blur", SamplerKind.Naive, 50, 0.0);
+        Write("blur", SamplerKind.Momentum, 50, 0.5);
+        Write("blur", SamplerKind.Momentum, 50, 0.2, start: StartKind.GaussianMixture);
+        Write("blur", SamplerKind.Naive, 50, 0.3, start: StartKind.TrainingImages);
+        Write("blur", SamplerKind.Naive, 20, 0.3, start: StartKind.TrainingImages);   // no fitted score at NFE 20
+        using var reference = randn(500, 4, generator: new Generator(2));
+
+        var recorded = RecordedScore.Collect([("blur", blur)], reference);
+
+        RecordedScore Find(SamplerKind sampler, int nfe, StartKind start) =>
+            recorded.Single(r => r.Score.Sampler == sampler && r.Score.Nfe == nfe && r.Score.Start == start);
+        var mixture = Find(SamplerKind.Momentum, 50, StartKind.GaussianMixture);
+        Assert.Equal(SamplerKind.Momentum, mixture.PairedWith);
+        using var fitted = randn(300, 4, generator: new Generator(1)) + 0.5;
+        using var drawn = randn(300, 4, generator: new Generator(1)) + 0.2;
+        Assert.Equal(FidBootstrap.Difference(drawn, fitted, reference, SampleScorer.BootstrapResamples), mixture.Difference);
+        Assert.Equal(SamplerKind.Naive, Find(SamplerKind.Naive, 50, StartKind.TrainingImages).PairedWith);
+        Assert.Null(Find(SamplerKind.Naive, 20, StartKind.TrainingImages).PairedWith);
+        Assert.Equal(SamplerKind.Naive, Find(SamplerKind.Momentum, 50, StartKind.Fitted).PairedWith);   // the samplers' pairing is unchanged
     }
 
     [Fact]
