@@ -42,7 +42,7 @@ public static class TrainedModels
             string name = Path.GetFileNameWithoutExtension(path);
             string scores = Path.Combine(ProjectPaths.Runs, $"shipped-{name}", "scores");
             SeedScores(Path.Combine(Folder, "scores", name), scores);
-            var model = ShippedModel.Load(path, scores, device);
+            var model = ShippedModel.Load(path, scores, device, trainingImages: () => StartImages(profile));
             Console.WriteLine($"Loaded the shipped model {Path.GetRelativePath(ProjectPaths.Root, path)}: {recipe.Name}, EMA weights at step {model.Step} " +
                 $"(set {RetrainVariable}=1 to train it here instead).");
             return model;
@@ -53,6 +53,14 @@ public static class TrainedModels
         var view = training.Model;
         return new TrainedModel(view.Experiment, view.Network, view.Step, view.DataLabel, view.ScoresFolder,
             () => training.Data.StatisticsImages(profile.ImagesForStatistics), training);
+    }
+
+    // The images a shipped model's other p_1 (StartKind) are drawn from or fitted to: the first of the training split, as
+    // for the run it was trained in (the embedded test split when the training split is not installed).
+    static Tensor StartImages(Profile profile)
+    {
+        var data = SoftDiffusion.Data.FashionMnist.LoadTrainingOrEmbedded();
+        return data.Images(0, Math.Min(profile.ImagesForStatistics, data.Count));
     }
 
     // The scores measured when the model was shipped (data/models/scores/<model>/*.json) start its score cache, so

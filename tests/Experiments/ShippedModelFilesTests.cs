@@ -36,6 +36,18 @@ public sealed class ShippedModelFilesTests
         AssertListedWithItsChecksum(path);
     }
 
+    [Fact]
+    public void TheWorkbooksShippedBlurModelAlsoStartsFromTrainingImages()
+    {
+        if (!TrainedModels.UsesShipped(Profile.Cpu, TrainingRecipe.Blur)) return;   // SOFT_DIFFUSION_RETRAIN=1 would train it here
+        using var model = TrainedModels.Open(Profile.Cpu, TrainingRecipe.Blur, TorchSharp.torch.CPU);
+        using var fitted = model.Generate(Samplers.Create(SamplerKind.Naive), 3, 2, seed: 5);
+        using var drawn = model.Generate(Samplers.Create(SamplerKind.Naive), 3, 2, seed: 5, start: StartKind.TrainingImages);
+        Assert.True(drawn.X.isfinite().all().item<bool>());
+        Assert.InRange(drawn.X.abs().max().item<float>(), 0, 10);
+        Assert.True((drawn.X - fitted.X).abs().max().item<float>() > 0.1);   // another p_1, other samples
+    }
+
     /// <summary>The candidate models of the next cpu recipe (data/models/candidates, data/README.md): a network the cpu
     /// profile's but for its blocks per level, the cpu recipe of its name, fully trained; each samples finite images.</summary>
     public static TheoryData<string> Candidates => new(Directory.GetFiles(Path.Combine(TrainedModels.Folder, "candidates"), "*.sdm").Select(Path.GetFileName).Order()!);
