@@ -35,19 +35,22 @@ public sealed record RecordedScore(string Model, SampleScore Score, SamplerKind?
     /// <summary>docs/scores.json after a session collected <paramref name="collected"/>: every model collected now takes the
     /// place of all its recorded entries (a model file of the same name may have been replaced, so no recorded entry of it
     /// survives beside the new ones), except that a collected score without a paired difference keeps the recorded
-    /// difference of the identical score (same settings and FID: its features did not outlive the session that measured
-    /// them); models not collected now keep their recorded entries. Collected models come first, in their order.</summary>
+    /// difference of the identical score (same settings and result, whatever its sampling time: its features did not
+    /// outlive the session that measured them); models not collected now keep their recorded entries. Collected models come first, in their order.</summary>
     /// <param name="recorded">The entries recorded so far.</param>
     /// <param name="collected">The entries collected from the score caches present now.</param>
     public static IReadOnlyList<RecordedScore> Merge(IEnumerable<RecordedScore> recorded, IReadOnlyList<RecordedScore> collected)
     {
         var models = collected.Select(r => r.Model).ToHashSet();
         var old = recorded.ToList();
-        var merged = collected.Select(r => r.Difference is null && old.FirstOrDefault(o => o.Model == r.Model && o.Score == r.Score) is { Difference: not null } same
+        var merged = collected.Select(r => r.Difference is null && old.FirstOrDefault(o => o.Model == r.Model && SameMeasurement(o.Score, r.Score)) is { Difference: not null } same
             ? same : r).ToList();
         merged.AddRange(old.Where(o => !models.Contains(o.Model)));
         return merged;
     }
+
+    // The same settings and the same result; a score sampled again with the same seeds differs only in its wall time.
+    static bool SameMeasurement(SampleScore a, SampleScore b) => a with { SamplingSeconds = 0 } == b with { SamplingSeconds = 0 };
 
     /// <summary>Every cached score of the models <paramref name="models"/> (name, score cache of one extractor), each
     /// paired with the reference sampler's score of the same settings (<see cref="PairedWith"/>). Scores whose features

@@ -48,6 +48,11 @@ public sealed class RecordedScoreTests : IDisposable
             merged.Select(r => (r.Model, r.Score.Nfe, r.Score.Fid)));
         Assert.Equal(interval, merged[0].Difference);
         Assert.Null(merged[1].Difference);
+        var resampled = RecordedScore.Merge(recorded, [Entry("shipped", SamplerKind.Momentum, 50, 130) with
+        {
+            Score = Score(SamplerKind.Momentum, 50, 130) with { SamplingSeconds = 442 },   // sampled again: the same result, another wall time
+        }]);
+        Assert.Equal(interval, resampled[0].Difference);
         var changed = RecordedScore.Merge(recorded, [Entry("shipped", SamplerKind.Momentum, 50, 131)]);
         Assert.Null(changed[0].Difference);   // another score: the recorded difference belongs to the old one
     }
