@@ -1,16 +1,12 @@
 using SoftDiffusion.Corruptions;
-using SoftDiffusion.Schedules;
 using SoftDiffusion.Start;
+using static SoftDiffusion.Tests.Start.DctStartFixture;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Start;
 
 public sealed class DctFullGaussianStartTests
 {
-    const long H = 8, W = 8, N = 4000;
-    static readonly GeometricNoiseSchedule QuietNoise = new(0.0005, 0.001);   // sigma_1 far below the coefficients' spread
-    static readonly BlurCorruption Blur = new(new BlurSchedule([0.5, 2.0]));   // sigma_B(1) = 2 px
-
     // Images whose DCT coefficients (0,0) and (0,1) have correlation 0.8: X00 = g1, X01 = 0.8 g1 + 0.6 g2 (unit
     // variances), every other coefficient 0.1 times independent noise.
     static Tensor CorrelatedImages()

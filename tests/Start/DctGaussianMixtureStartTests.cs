@@ -1,16 +1,12 @@
 using SoftDiffusion.Corruptions;
-using SoftDiffusion.Schedules;
 using SoftDiffusion.Start;
+using static SoftDiffusion.Tests.Start.DctStartFixture;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Tests.Start;
 
 public sealed class DctGaussianMixtureStartTests
 {
-    const long H = 8, W = 8, N = 4000;
-    static readonly GeometricNoiseSchedule QuietNoise = new(0.0005, 0.001);   // sigma_1 far below the coefficients' spread
-    static readonly BlurCorruption Blur = new(new BlurSchedule([0.5, 2.0]));   // sigma_B(1) = 2 px
-
     // Two clusters of images: a quarter with DC coefficient X00 = -3, three quarters with X00 = +3, each with unit spread
     // in X00 and X01 (independent), every other coefficient 0.1 times independent noise.
     static Tensor TwoClusters(int seed)
