@@ -35,8 +35,8 @@ public sealed record RecordedScore(string Model, SampleScore Score, SamplerKind?
     /// <summary>docs/scores.json after a session collected <paramref name="collected"/>: every model collected now takes the
     /// place of all its recorded entries (a model file of the same name may have been replaced, so no recorded entry of it
     /// survives beside the new ones), except that a collected score without a paired difference keeps the recorded
-    /// difference of the identical score (same settings and result, whatever its sampling time: its features did not
-    /// outlive the session that measured them); models not collected now keep their recorded entries. Collected models come first, in their order.</summary>
+    /// difference of the identical score (same settings and result up to rounding, whatever its sampling time: its
+    /// features did not outlive the session that measured them); models not collected now keep their recorded entries. Collected models come first, in their order.</summary>
     /// <param name="recorded">The entries recorded so far.</param>
     /// <param name="collected">The entries collected from the score caches present now.</param>
     public static IReadOnlyList<RecordedScore> Merge(IEnumerable<RecordedScore> recorded, IReadOnlyList<RecordedScore> collected)
@@ -49,8 +49,15 @@ public sealed record RecordedScore(string Model, SampleScore Score, SamplerKind?
         return merged;
     }
 
-    // The same settings and the same result; a score sampled again with the same seeds differs only in its wall time.
-    static bool SameMeasurement(SampleScore a, SampleScore b) => a with { SamplingSeconds = 0 } == b with { SamplingSeconds = 0 };
+    // The same settings and the same result: a score sampled again with the same seeds differs in its wall time and, on
+    // another machine, in the last digits (seen: 5e-8 relative between an AMD and an Intel host).
+    static bool SameMeasurement(SampleScore a, SampleScore b)
+    {
+        static SampleScore Settings(SampleScore s) => s with { SamplingSeconds = 0, Fid = 0, FidLow = 0, FidHigh = 0, KidMean = 0, KidStandardDeviation = 0 };
+        static bool Close(double? x, double? y) => x == y || (x is { } p && y is { } q && Math.Abs(p - q) <= 1e-6 * Math.Max(Math.Abs(p), Math.Abs(q)));
+        return Settings(a) == Settings(b) && Close(a.Fid, b.Fid) && Close(a.FidLow, b.FidLow) && Close(a.FidHigh, b.FidHigh)
+            && Close(a.KidMean, b.KidMean) && Close(a.KidStandardDeviation, b.KidStandardDeviation);
+    }
 
     /// <summary>Every cached score of the models <paramref name="models"/> (name, score cache of one extractor), each
     /// paired with the reference sampler's score of the same settings (<see cref="PairedWith"/>). Scores whose features

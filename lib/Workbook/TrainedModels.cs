@@ -41,7 +41,7 @@ public static class TrainedModels
             string path = ShippedPath(profile, recipe);
             string name = Path.GetFileNameWithoutExtension(path);
             string scores = Path.Combine(ProjectPaths.Runs, $"shipped-{name}", "scores");
-            SeedScores(Path.Combine(Folder, "scores", name), scores);
+            SeedScores(name, scores);
             var model = ShippedModel.Load(path, scores, device, trainingImages: () => StartImages(profile));
             Console.WriteLine($"Loaded the shipped model {Path.GetRelativePath(ProjectPaths.Root, path)}: {recipe.Name}, EMA weights at step {model.Step} " +
                 $"(set {RetrainVariable}=1 to train it here instead).");
@@ -63,10 +63,15 @@ public static class TrainedModels
         return data.Images(0, Math.Min(profile.ImagesForStatistics, data.Count));
     }
 
-    // The scores measured when the model was shipped (data/models/scores/<model>/*.json) start its score cache, so
-    // notebooks show them without sampling again; scores of other settings are computed and cached as usual.
-    static void SeedScores(string shipped, string cache)
+    /// <summary>Starts a model file's score cache with the scores measured when it was shipped
+    /// (data/models/scores/&lt;model&gt;/*.json, when there are any), so notebooks show them without sampling again and a
+    /// collection of the cache (tools/Score --collect-scores) keeps them; scores of other settings are computed and cached
+    /// as usual. Files already in the cache stay.</summary>
+    /// <param name="model">The model file's name without extension, e.g. fashion-blur-cpu.</param>
+    /// <param name="cache">The cache folder, e.g. runs/shipped-fashion-blur-cpu/scores.</param>
+    public static void SeedScores(string model, string cache)
     {
+        string shipped = Path.Combine(Folder, "scores", model);
         if (!Directory.Exists(shipped)) return;
         Directory.CreateDirectory(cache);
         foreach (string file in Directory.GetFiles(shipped, "*.json"))

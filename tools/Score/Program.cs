@@ -216,10 +216,10 @@ static int CollectStudy(SamplerKind sampler, int nfe, int samples, long seed)
 static int CollectScores()
 {
     using var scorer = new SampleScorer();
-    var models = Directory.Exists(ProjectPaths.Runs)
-        ? Directory.GetDirectories(ProjectPaths.Runs, "shipped-*").Order()
-            .Select(folder => (Path.GetFileName(folder)["shipped-".Length..], scorer.Cache(Path.Combine(folder, "scores")))).ToList()
-        : [];
+    var folders = Directory.Exists(ProjectPaths.Runs) ? Directory.GetDirectories(ProjectPaths.Runs, "shipped-*").Order().ToList() : [];
+    // A collected model replaces its recorded entries, so its cache first gets the scores it was shipped with.
+    foreach (string folder in folders) TrainedModels.SeedScores(Path.GetFileName(folder)["shipped-".Length..], Path.Combine(folder, "scores"));
+    var models = folders.Select(folder => (Path.GetFileName(folder)["shipped-".Length..], scorer.Cache(Path.Combine(folder, "scores")))).ToList();
     string path = Path.Combine(ProjectPaths.Root, "docs", "scores.json");
     var collected = RecordedScore.Collect(models, scorer.ReferenceFeatures);
     var scores = RecordedScore.Merge(File.Exists(path) ? RecordedScore.Load(path) : [], collected);
