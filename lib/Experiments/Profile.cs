@@ -131,12 +131,10 @@ public sealed record Profile(
     public Profile WithStudyOptimiser()
     {
         long steps = Math.Max(1, TrainingSteps / 2);
-        return WithTrainingSteps(steps) with
+        var halved = WithTrainingSteps(steps);
+        return halved with
         {
-            Training = WithTrainingSteps(steps).Training with
-            {
-                LearningRate = 2e-3, AdamBeta2 = 0.99, BatchSize = 2 * Training.BatchSize, EmaHalfLife = steps / 10.0,
-            },
+            Training = halved.Training with { LearningRate = 2e-3, AdamBeta2 = 0.99, BatchSize = 2 * Training.BatchSize, EmaHalfLife = steps / 10.0 },
         };
     }
 

@@ -118,10 +118,10 @@ public sealed class TrainedModel : IDisposable
     {
         if (start == StartKind.Fitted) return Start;
         startImages ??= trainingImages?.Invoke()
-            ?? throw new InvalidOperationException($"p_1 {start} needs the training images; this model ({Recipe.Name}, step {Step}) has none.");
+            ?? throw new InvalidOperationException($"StartKind.{start} needs training images to draw x_1 from or to fit p_1 to; this model ({Recipe.Name}, step {Step}) has none.");
         if (start == StartKind.TrainingImages) return new TrainingImageStart(startImages, Corruption, Noise);
         if (Corruption is not BlurCorruption blur)
-            throw new InvalidOperationException($"p_1 {start} is fitted to blurred DCT coefficients; this model's corruption is {Recipe.Corruption}.");
+            throw new InvalidOperationException($"StartKind.{start} is fitted to the DCT coefficients that survive the blur; this model's corruption is {Recipe.Corruption}.");
         return mixture ??= DctGaussianMixtureStart.Fit(startImages, blur, Noise, DctGaussianMixtureStart.DefaultComponents);
     }
 

@@ -64,7 +64,7 @@ public sealed class ShippedModelTests : IDisposable
         using (var with = ShippedModel.Load(path, Path.Combine(root, "scores"), trainingImages: () => training.Data.StatisticsImages(Tiny.ImagesForStatistics)))
         {
             var e = Assert.Throws<InvalidOperationException>(() => without.Generate(new NaiveSampler(), 2, 3, seed: 1, start: StartKind.TrainingImages));
-            Assert.Contains("p_1 TrainingImages needs the training images", e.Message);
+            Assert.Contains("StartKind.TrainingImages needs training images to draw x_1 from or to fit p_1 to", e.Message);
 
             // The same x_1 (training image and noise of generator k) as the run's own model: samples agree up to float16 weights.
             using var x = with.Generate(new NaiveSampler(), 4, 3, seed: 1, start: StartKind.TrainingImages);
