@@ -14,9 +14,6 @@ namespace SoftDiffusion.Start;
 /// </summary>
 public sealed class DctFullGaussianStart : IStartDistribution, IDisposable
 {
-    // Images transformed at a time while fitting (only a chunk is ever in float64).
-    const long FitChunk = 512;
-
     readonly long[] shape;
 
     /// <summary>Flat indices (into C x H x W) of the surviving coefficients [n] (int64).</summary>
@@ -71,17 +68,11 @@ public sealed class DctFullGaussianStart : IStartDistribution, IDisposable
             throw new ArgumentException($"Expected at least 2 images to fit a covariance, received {images.shape[0]}.", nameof(images));
         using var scope = NewDisposeScope();
         using var coefficients = SurvivingDctCoefficients.Of(blur, images.shape[1..], survivalThreshold);
+        var x = coefficients.OfAll(images);                                                       // [N, n], a chunk of images at a time
         long n = coefficients.Dimension, count = images.shape[0];
-        // Two passes over chunks of images, mean then centred covariance, for accuracy.
-        var sum = zeros([n], dtype: ScalarType.Float64);
-        var scatter = zeros([n, n], dtype: ScalarType.Float64);
-        for (long first = 0; first < count; first += FitChunk)
-            using (var chunk = coefficients.Of(images, first, Math.Min(FitChunk, count - first))) sum.add_(chunk.sum([0]));
-        var mean = sum / count;
-        for (long first = 0; first < count; first += FitChunk)
-            using (var chunk = coefficients.Of(images, first, Math.Min(FitChunk, count - first)))
-            using (var centred = chunk - mean)
-                scatter.add_(centred.T.matmul(centred));
+        var mean = x.mean([0]);
+        var centred = x - mean;                                                                   // centred before the product, for accuracy
+        var scatter = centred.T.matmul(centred);
         var covariance = scatter / (count - 1);
         // A small ridge keeps the factorisation defined when N is not much larger than n or coefficients are collinear.
         double ridge = 1e-10 * Math.Max(1e-12, covariance.diagonal().mean().item<double>());
