@@ -15,32 +15,42 @@ namespace SoftDiffusion.Experiments;
 /// The compact file of a trained model that ships with the workbook (data/models/*.sdm): the recipe, the network
 /// configuration, the training step, C_t as trained (the selected blur levels) and the fitted p_1, then the EMA
 /// weights in float16, then a SHA-256 of everything before it. Loading checks the checksum before anything else,
-/// so a truncated or damaged file is refused with a message, never half-loaded.
+/// so a truncated or damaged file is refused with a message, never half-loaded. Format v2 can hold a Gaussian-mixture
+/// p_1 (the recipes' p_1 for blur since then); files of format v1 (one Gaussian) still load.
 /// </summary>
 public static class ShippedModel
 {
-    const string Magic = "SoftDiffusion model v1";
+    const string Magic = "SoftDiffusion model v2";
+    static readonly string[] Readable = ["SoftDiffusion model v1", Magic];
     const int ChecksumBytes = 32;
 
     static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
     // What the file says besides the weights.
-    sealed record Header(TrainingRecipe Recipe, UNetConfig Network, long Step, string Data, long[] ImageShape, double[]? BlurLevels, StartParameters? Start);
+    sealed record Header(TrainingRecipe Recipe, UNetConfig Network, long Step, string Data, long[] ImageShape, double[]? BlurLevels,
+        StartParameters? Start, MixtureParameters? Mixture = null);
 
+    // One Gaussian over the surviving DCT coefficients (DctFullGaussianStart).
     sealed record StartParameters(long[] Indices, double[] Mean, double[] Cholesky, double Sigma1);
+
+    // A mixture of K Gaussians over them (DctGaussianMixtureStart): weights [K], means [K, n], factors [K, n, n], flat.
+    sealed record MixtureParameters(long[] Indices, double[] Weights, double[] Means, double[] Cholesky, double Sigma1);
 
     /// <summary>Writes <paramref name="model"/> (atomically) to <paramref name="path"/>.</summary>
     /// <param name="path">The file to write.</param>
-    /// <param name="model">A trained model whose C_t is blur (with its levels), masking or the identity, and whose p_1 is
-    /// <see cref="DctFullGaussianStart"/> (blur) or the isotropic Gaussian the recipe builds.</param>
+    /// <param name="model">A trained model whose C_t is blur (with its levels), masking or the identity.</param>
     /// <param name="imageShape">[C, H, W] of the images it was trained on.</param>
-    public static void Save(string path, TrainedModel model, long[] imageShape)
+    /// <param name="start">The p_1 the file holds: <see cref="DctGaussianMixtureStart"/> or <see cref="DctFullGaussianStart"/>
+    /// (blur), or the isotropic Gaussian the recipe builds (stored as nothing); null: the model's own.</param>
+    public static void Save(string path, TrainedModel model, long[] imageShape, IStartDistribution? start = null)
     {
         var blur = model.Corruption as BlurCorruption;
-        var start = model.Start as DctFullGaussianStart;
-        var header = new Header(model.Recipe, model.Network.Config, model.Step, model.DataLabel, imageShape,
-            blur?.Schedule.Levels.ToArray(), start is null ? null : new StartParameters(start.Indices.data<long>().ToArray(),
-                start.Mean.data<double>().ToArray(), start.CholeskyFactor.contiguous().data<double>().ToArray(), start.Sigma1));
+        start ??= model.Start;
+        var header = new Header(model.Recipe, model.Network.Config, model.Step, model.DataLabel, imageShape, blur?.Schedule.Levels.ToArray(),
+            start is DctFullGaussianStart gaussian ? new StartParameters(gaussian.Indices.data<long>().ToArray(), gaussian.Mean.data<double>().ToArray(),
+                gaussian.CholeskyFactor.contiguous().data<double>().ToArray(), gaussian.Sigma1) : null,
+            start is DctGaussianMixtureStart mixture ? new MixtureParameters(mixture.Indices.data<long>().ToArray(), mixture.Weights.data<double>().ToArray(),
+                mixture.Means.contiguous().data<double>().ToArray(), mixture.CholeskyFactors.contiguous().data<double>().ToArray(), mixture.Sigma1) : null);
         using var payload = new MemoryStream();
         using (var writer = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
         {
@@ -54,9 +64,14 @@ public static class ShippedModel
         AtomicFile.Write(path, stream => { stream.Write(bytes); stream.Write(SHA256.HashData(bytes)); });
     }
 
-    /// <summary>Reads a model written by <see cref="Save"/>.</summary>
+    /// <summary>The file in a model's scores folder that holds the SHA-256 of the model file its scores were measured on.</summary>
+    public const string ModelChecksumFile = "model.sha256";
+
+    /// <summary>Reads a model written by <see cref="Save"/>, and claims its scores folder: a folder whose scores were
+    /// measured on another file of that name (another SHA-256 in <see cref="ModelChecksumFile"/>, or none) is renamed
+    /// aside, kept but never read for this file.</summary>
     /// <param name="path">The file.</param>
-    /// <param name="scoresFolder">Where the model's scores are cached.</param>
+    /// <param name="scoresFolder">Where the model's scores are cached (a folder of this model's own).</param>
     /// <param name="device">Where to put the network; default the CPU.</param>
     /// <param name="trainingImages">Training images [N, C, H, W] for <see cref="StartKind.TrainingImages"/> (made on first
     /// use; a model file holds none); null: the model samples from its fitted p_1 only.</param>
@@ -70,7 +85,8 @@ public static class ShippedModel
         var body = VerifiedBody(bytes, path);
         using var reader = new BinaryReader(new MemoryStream(body.ToArray()), System.Text.Encoding.UTF8);
         string magic = reader.ReadString();
-        if (magic != Magic) throw new InvalidDataException($"'{path}' is not a trained model: expected header '{Magic}', found '{magic}'.");
+        if (!Readable.Contains(magic))
+            throw new InvalidDataException($"'{path}' is not a trained model of a format this version reads: expected header '{string.Join("' or '", Readable)}', found '{magic}'.");
         var header = JsonSerializer.Deserialize<Header>(reader.ReadString(), Json)
             ?? throw new InvalidDataException($"'{path}' has an empty header.");
         var network = new UNet(header.Network);
@@ -78,13 +94,34 @@ public static class ShippedModel
         {
             LoadWeights(reader, network, path);
             network.to(device ?? CPU);
-            return Assemble(header, network, scoresFolder, trainingImages);
+            var model = Assemble(header, network, scoresFolder, trainingImages);
+            ClaimScoresFolder(scoresFolder, Convert.ToHexStringLower(bytes.AsSpan(bytes.Length - ChecksumBytes)));
+            return model;
         }
         catch
         {
             network.Dispose();
             throw;
         }
+    }
+
+    // Scores cached for another model file of the same name (retrained, or given another p_1) must not be read as this
+    // one's: such a folder is moved to <folder>-of-<its checksum's first 12 digits> (or -of-an-unrecorded-file).
+    static void ClaimScoresFolder(string folder, string checksum)
+    {
+        string marker = Path.Combine(folder, ModelChecksumFile);
+        string? recorded = File.Exists(marker) ? File.ReadAllText(marker).Trim() : null;
+        if (recorded == checksum) return;
+        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            string tag = recorded is null ? "an-unrecorded-file" : recorded[..Math.Min(12, recorded.Length)];
+            string aside = $"{folder}-of-{tag}";
+            for (int k = 2; Directory.Exists(aside); k++) aside = $"{folder}-of-{tag}-{k}";
+            Directory.Move(folder, aside);
+            Console.Error.WriteLine($"Scores in {folder} were measured on another model file than {checksum[..12]}...; moved to {aside}.");
+        }
+        Directory.CreateDirectory(folder);
+        AtomicFile.Write(marker, stream => stream.Write(System.Text.Encoding.ASCII.GetBytes(checksum + "\n")));
     }
 
     // The bytes before the checksum, after checking that the checksum matches them.
@@ -110,7 +147,16 @@ public static class ShippedModel
             _ => new IdentityCorruption(),
         };
         IStartDistribution start;
-        if (header.Start is { } p)
+        if (header.Mixture is { } m)
+        {
+            long k = m.Weights.Length, n = m.Indices.Length;
+            using var indices = tensor(m.Indices);
+            using var weights = tensor(m.Weights);
+            using var means = tensor(m.Means, [k, n]);
+            using var cholesky = tensor(m.Cholesky, [k, n, n]);
+            start = DctGaussianMixtureStart.FromParameters(shape, indices, weights, means, cholesky, m.Sigma1);
+        }
+        else if (header.Start is { } p)
         {
             using var indices = tensor(p.Indices);
             using var mean = tensor(p.Mean);

@@ -19,6 +19,7 @@ public sealed class TrainedModel : IDisposable
     readonly IDisposable[] owned;
     Tensor? startImages;
     DctGaussianMixtureStart? mixture;
+    DctFullGaussianStart? gaussian;
 
     /// <summary>The recipe's C_t, sigma_t and p_1 the network was trained with.</summary>
     public Experiment Experiment { get; }
@@ -32,7 +33,7 @@ public sealed class TrainedModel : IDisposable
     /// <summary>sigma_t.</summary>
     public INoiseSchedule Noise => Experiment.Noise;
 
-    /// <summary>The fitted p_1.</summary>
+    /// <summary>The fitted p_1 (<see cref="StartKind.Fitted"/>).</summary>
     public IStartDistribution Start => Experiment.Start;
 
     /// <summary>The EMA network phi.</summary>
@@ -114,7 +115,11 @@ public sealed class TrainedModel : IDisposable
         }
     }
 
-    IStartDistribution StartDistribution(StartKind start)
+    /// <summary>The p_1 of <paramref name="start"/>: the model's own, or one drawn from or fitted to its training images
+    /// (made on first use and kept; disposed with the model).</summary>
+    /// <exception cref="InvalidOperationException">The model has no training images, or a DCT p_1 is asked of a model
+    /// whose corruption is not blur.</exception>
+    public IStartDistribution StartDistribution(StartKind start)
     {
         if (start == StartKind.Fitted) return Start;
         startImages ??= trainingImages?.Invoke()
@@ -122,6 +127,7 @@ public sealed class TrainedModel : IDisposable
         if (start == StartKind.TrainingImages) return new TrainingImageStart(startImages, Corruption, Noise);
         if (Corruption is not BlurCorruption blur)
             throw new InvalidOperationException($"StartKind.{start} is fitted to the DCT coefficients that survive the blur; this model's corruption is {Recipe.Corruption}.");
+        if (start == StartKind.Gaussian) return gaussian ??= DctFullGaussianStart.Fit(startImages, blur, Noise);
         return mixture ??= DctGaussianMixtureStart.Fit(startImages, blur, Noise, DctGaussianMixtureStart.DefaultComponents);
     }
 
@@ -129,6 +135,7 @@ public sealed class TrainedModel : IDisposable
     {
         startImages?.Dispose();
         mixture?.Dispose();
+        gaussian?.Dispose();
         foreach (var part in owned) part.Dispose();
     }
 }

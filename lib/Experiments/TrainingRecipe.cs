@@ -165,14 +165,15 @@ public sealed record TrainingRecipe(
         };
     }
 
-    /// <summary>p_1: the full-covariance DCT-Gaussian fitted to <paramref name="images"/> for blur; N(0, sigma_1^2 I) for masking
-    /// (exact, C_1 = 0) and for C_t = I (sigma_1 = 50 swamps the data's spread, as in VE sampling).</summary>
+    /// <summary>p_1: for blur a mixture of full-covariance Gaussians over the surviving DCT coefficients fitted to
+    /// <paramref name="images"/> (K = <see cref="DctGaussianMixtureStart.ComponentsFor"/> their number: 50 for 10,000 images);
+    /// N(0, sigma_1^2 I) for masking (exact, C_1 = 0) and for C_t = I (sigma_1 = 50 swamps the data's spread, as in VE sampling).</summary>
     /// <param name="images">Images [N, C, H, W] to fit to (blur only).</param>
     /// <param name="corruption">The C_t from <see cref="CreateCorruption"/>.</param>
     /// <param name="noise">The sigma_t from <see cref="CreateNoise"/>.</param>
     public IStartDistribution FitStart(Tensor images, ICorruption corruption, INoiseSchedule noise) => corruption switch
     {
-        BlurCorruption blur => DctFullGaussianStart.Fit(images, blur, noise),
+        BlurCorruption blur => DctGaussianMixtureStart.Fit(images, blur, noise, DctGaussianMixtureStart.ComponentsFor(images.shape[0])),
         _ => new IsotropicGaussianStart(images.shape[1], images.shape[2], images.shape[3], noise),
     };
 }

@@ -18,6 +18,9 @@ public sealed class DctGaussianMixtureStart : IStartDistribution, IDisposable
     /// Fashion-MNIST training images (docs/results.md).</summary>
     public const int DefaultComponents = 50;
 
+    /// <summary>Images per component of <see cref="ComponentsFor"/>: K = 50 was chosen on 10,000 images.</summary>
+    public const int ImagesPerComponent = 200;
+
     /// <summary>EM iterations of <see cref="Fit"/> (it stops earlier when the mean log-likelihood gains less than
     /// <see cref="Tolerance"/>).</summary>
     public const int MaxIterations = 300;
@@ -29,6 +32,35 @@ public sealed class DctGaussianMixtureStart : IStartDistribution, IDisposable
 
     DctGaussianMixtureStart(long[] shape, Tensor indices, Tensor weights, Tensor means, Tensor cholesky, double sigma1, double logLikelihood) =>
         (this.shape, Indices, Weights, Means, CholeskyFactors, Sigma1, LogLikelihood) = (shape, indices, weights, means, cholesky, sigma1, logLikelihood);
+
+    /// <summary>A mixture from stored parameters (a model file), e.g. those of an earlier <see cref="Fit"/>.</summary>
+    /// <param name="shape">[C, H, W] of the images it draws.</param>
+    /// <param name="indices">Flat indices of the surviving coefficients [n].</param>
+    /// <param name="weights">pi_k [K], positive, summing to 1.</param>
+    /// <param name="means">m_k [K, n].</param>
+    /// <param name="cholesky">Lower Cholesky factors L_k [K, n, n].</param>
+    /// <param name="sigma1">sigma_1.</param>
+    /// <param name="logLikelihood">The fit's mean log-likelihood per image, if known.</param>
+    public static DctGaussianMixtureStart FromParameters(long[] shape, Tensor indices, Tensor weights, Tensor means, Tensor cholesky, double sigma1,
+        double logLikelihood = double.NaN)
+    {
+        long n = indices.shape[0], k = weights.shape[0];
+        if (shape.Length != 3 || indices.dim() != 1 || weights.dim() != 1 || k < 1 || !means.shape.SequenceEqual([k, n]) || !cholesky.shape.SequenceEqual([k, n, n]))
+            throw new ArgumentException($"Expected a shape [C, H, W], indices [n], weights [K], means [K, n] and factors [K, n, n], got [{string.Join(", ", shape)}], " +
+                $"[{string.Join(", ", indices.shape)}], [{string.Join(", ", weights.shape)}], [{string.Join(", ", means.shape)}] and [{string.Join(", ", cholesky.shape)}].");
+        using var w = weights.to(ScalarType.Float64, CPU);
+        if (!(w.min().item<double>() > 0) || Math.Abs(w.sum().item<double>() - 1) > 1e-9)
+            throw new ArgumentException($"Expected positive mixture weights summing to 1, got a minimum of {w.min().item<double>()} and a sum of {w.sum().item<double>()}.", nameof(weights));
+        return new DctGaussianMixtureStart((long[])shape.Clone(), indices.to(ScalarType.Int64, CPU).clone(), w.clone(), means.to(ScalarType.Float64, CPU).clone(),
+            cholesky.to(ScalarType.Float64, CPU).clone(), sigma1, logLikelihood);
+    }
+
+    /// <summary>K for a fit to <paramref name="images"/> images: <see cref="DefaultComponents"/>, fewer when there are
+    /// fewer than <see cref="ImagesPerComponent"/> images per component, at least 1 ([choice]: K was chosen on 10,000 images).</summary>
+    public static int ComponentsFor(long images) => (int)Math.Clamp(images / ImagesPerComponent, 1, DefaultComponents);
+
+    /// <summary>[C, H, W] of the images it draws.</summary>
+    public long[] ImageShape => (long[])shape.Clone();
 
     /// <summary>Flat indices (into C x H x W) of the surviving coefficients [n] (int64).</summary>
     public Tensor Indices { get; }
@@ -45,7 +77,7 @@ public sealed class DctGaussianMixtureStart : IStartDistribution, IDisposable
     /// <summary>sigma_1, the noise added after the IDCT.</summary>
     public double Sigma1 { get; }
 
-    /// <summary>Mean log-likelihood per training image of the fitted coefficients (nats).</summary>
+    /// <summary>Mean log-likelihood per training image of the fitted coefficients (nats); NaN for a mixture read from a file.</summary>
     public double LogLikelihood { get; }
 
     /// <summary>Number of components K.</summary>

@@ -41,8 +41,8 @@ public static class TrainedModels
             string path = ShippedPath(profile, recipe);
             string name = Path.GetFileNameWithoutExtension(path);
             string scores = Path.Combine(ProjectPaths.Runs, $"shipped-{name}", "scores");
+            var model = ShippedModel.Load(path, scores, device, trainingImages: () => StartImages(profile));   // claims the cache first
             SeedScores(name, scores);
-            var model = ShippedModel.Load(path, scores, device, trainingImages: () => StartImages(profile));
             Console.WriteLine($"Loaded the shipped model {Path.GetRelativePath(ProjectPaths.Root, path)}: {recipe.Name}, EMA weights at step {model.Step} " +
                 $"(set {RetrainVariable}=1 to train it here instead).");
             return model;

@@ -24,6 +24,8 @@ public sealed class ShippedModelFilesTests
         Assert.Equal(recipe, model.Recipe);
         Assert.Equal(Profile.Cpu.Network, model.Network.Config);
         Assert.Equal(Profile.Cpu.TrainingSteps, model.Step);
+        if (recipe.Corruption == CorruptionKind.Blur)   // p_1: the 50-component mixture fitted to the first 10,000 training images
+            Assert.Equal(SoftDiffusion.Start.DctGaussianMixtureStart.DefaultComponents, Assert.IsType<SoftDiffusion.Start.DctGaussianMixtureStart>(model.Start).Components);
         // 20 network evaluations: enough for EDM's Heun sampler to bring C_t = I from sigma = 50 into the data's range.
         using var result = model.Generate(Samplers.Create(recipe == TrainingRecipe.Identity ? SamplerKind.EdmHeun : SamplerKind.Momentum), 4, 20, seed: 3);
         Assert.Equal([4L, 1, 28, 28], result.X.shape);
@@ -61,6 +63,7 @@ public sealed class ShippedModelFilesTests
         Assert.Contains(model.Recipe, TrainingRecipe.All);
         Assert.Equal(Profile.Cpu.Network with { BlocksPerLevel = model.Network.Config.BlocksPerLevel }, model.Network.Config);
         Assert.Equal(Profile.Cpu.TrainingSteps, model.Step);
+        Assert.IsType<SoftDiffusion.Start.DctFullGaussianStart>(model.Start);   // format v1: one Gaussian, as they were scored
         using var result = model.Generate(Samplers.Create(SamplerKind.Momentum), 4, 20, seed: 3);
         Assert.True(result.X.isfinite().all().item<bool>());
         Assert.InRange(result.X.abs().max().item<float>(), 0, 10);

@@ -40,8 +40,9 @@ public sealed class ShippedModelTests : IDisposable
             Assert.Equal(original.Network.Config, loaded.Network.Config);
             Assert.Equal(3, loaded.Step);
             Assert.Equal(((BlurCorruption)original.Corruption).Schedule.Levels, ((BlurCorruption)loaded.Corruption).Schedule.Levels);
-            var (a, b) = ((DctFullGaussianStart)original.Start, (DctFullGaussianStart)loaded.Start);
-            Assert.True(a.Mean.eq(b.Mean).all().item<bool>() && a.CholeskyFactor.eq(b.CholeskyFactor).all().item<bool>() && a.Indices.eq(b.Indices).all().item<bool>());   // exact: float64 in the file
+            var (a, b) = ((DctGaussianMixtureStart)original.Start, (DctGaussianMixtureStart)loaded.Start);
+            Assert.Equal(DctGaussianMixtureStart.ComponentsFor(Tiny.ImagesForStatistics), b.Components);
+            AssertSameMixture(a, b);
             foreach (var ((name, w), (_, v)) in original.Network.state_dict().Zip(loaded.Network.state_dict()))
                 Assert.True(w.allclose(v, rtol: 1e-3, atol: 1e-4), $"{name} differs beyond float16 rounding");   // half: 11-bit mantissa
 
@@ -75,6 +76,63 @@ public sealed class ShippedModelTests : IDisposable
             // The Gaussian-mixture p_1 is fitted to the same images, and says when they are too few for its components.
             var few = Assert.Throws<ArgumentException>(() => with.Generate(new NaiveSampler(), 2, 3, seed: 1, start: StartKind.GaussianMixture));
             Assert.Contains($"Expected at least {2 * DctGaussianMixtureStart.DefaultComponents} images to fit {DctGaussianMixtureStart.DefaultComponents} components", few.Message);
+        }
+    }
+
+    // Exact: float64 in the file.
+    static void AssertSameMixture(DctGaussianMixtureStart a, DctGaussianMixtureStart b) =>
+        Assert.True(a.Weights.eq(b.Weights).all().item<bool>() && a.Means.eq(b.Means).all().item<bool>() &&
+            a.CholeskyFactors.eq(b.CholeskyFactors).all().item<bool>() && a.Indices.eq(b.Indices).all().item<bool>());
+
+    [Fact]
+    public void AFileHoldsTheStartItIsGivenAndDrawsTheSameStartsAsIt()
+    {
+        var (training, path) = TrainAndSave();
+        using (training)
+        using (var model = ShippedModel.Load(path, Path.Combine(root, "scores"), trainingImages: () => training.Data.StatisticsImages(Tiny.ImagesForStatistics)))
+        {
+            var blur = (BlurCorruption)model.Corruption;
+            using var images = training.Data.StatisticsImages(Tiny.ImagesForStatistics);
+            using var mixture = DctGaussianMixtureStart.Fit(images, blur, model.Noise, components: 3);
+            string withMixture = Path.Combine(root, "mixture.sdm"), withGaussian = Path.Combine(root, "gaussian.sdm");
+            ShippedModel.Save(withMixture, model, training.Data.ImageShape, mixture);
+            ShippedModel.Save(withGaussian, model, training.Data.ImageShape, model.StartDistribution(StartKind.Gaussian));
+            using var m = ShippedModel.Load(withMixture, Path.Combine(root, "scores-m"));
+            using var g = ShippedModel.Load(withGaussian, Path.Combine(root, "scores-g"));
+            AssertSameMixture(mixture, (DctGaussianMixtureStart)m.Start);
+            var (fitted, read) = ((DctFullGaussianStart)model.StartDistribution(StartKind.Gaussian), (DctFullGaussianStart)g.Start);
+            Assert.True(fitted.Mean.eq(read.Mean).all().item<bool>() && fitted.CholeskyFactor.eq(read.CholeskyFactor).all().item<bool>());
+
+            // The file's own p_1 draws exactly the x_1 of the p_1 it was written with (what re-scoring a file relies on).
+            using var noise = new PerSampleNoise(7, 5);
+            using var again = new PerSampleNoise(7, 5);
+            using var drawn = mixture.Sample(noise);
+            using var fromFile = m.Start.Sample(again);
+            Assert.True(drawn.eq(fromFile).all().item<bool>());
+        }
+    }
+
+    [Fact]
+    public void ScoresOfAnotherFileOfTheSameNameAreSetAsideNotRead()
+    {
+        var (training, path) = TrainAndSave();
+        string scores = Path.Combine(root, "scores");
+        using (training)
+        using (var model = ShippedModel.Load(path, scores, trainingImages: () => training.Data.StatisticsImages(Tiny.ImagesForStatistics)))
+        {
+            string cached = Path.Combine(scores, "naive-nfe50-n2000-seed0-step3.json");
+            File.WriteAllText(cached, "{}");
+            using (ShippedModel.Load(path, scores)) Assert.True(File.Exists(cached));   // the same file: its scores stay
+
+            ShippedModel.Save(path, model, training.Data.ImageShape, model.StartDistribution(StartKind.Gaussian));   // another p_1, same name
+            using (ShippedModel.Load(path, scores))
+            {
+                Assert.False(File.Exists(cached));
+                var aside = Assert.Single(Directory.GetDirectories(root, "scores-of-*"));
+                Assert.True(File.Exists(Path.Combine(aside, Path.GetFileName(cached))));   // kept, not lost
+                string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)[..^32]));
+                Assert.Equal(sha, File.ReadAllText(Path.Combine(scores, ShippedModel.ModelChecksumFile)).Trim());
+            }
         }
     }
 

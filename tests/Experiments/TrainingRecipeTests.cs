@@ -65,7 +65,8 @@ public sealed class TrainingRecipeTests
         }
 
         var start = recipe.FitStart(images, corruption, noise);
-        Assert.IsType(recipe.Corruption == CorruptionKind.Blur ? typeof(DctFullGaussianStart) : typeof(IsotropicGaussianStart), start);
+        Assert.IsType(recipe.Corruption == CorruptionKind.Blur ? typeof(DctGaussianMixtureStart) : typeof(IsotropicGaussianStart), start);
+        if (start is DctGaussianMixtureStart mixture) Assert.Equal(DctGaussianMixtureStart.ComponentsFor(images.shape[0]), mixture.Components);
         (start as IDisposable)?.Dispose();
     }
 

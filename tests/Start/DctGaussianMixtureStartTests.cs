@@ -86,4 +86,31 @@ public sealed class DctGaussianMixtureStartTests
         Assert.Contains("Expected at least 6 images to fit 3 components, received 5",
             Assert.Throws<ArgumentException>(() => DctGaussianMixtureStart.Fit(images, Blur, QuietNoise, components: 3)).Message);
     }
+
+    [Fact]
+    public void AMixtureFromItsParametersDrawsWhatTheFittedOneDraws()
+    {
+        using var scope = NewDisposeScope();
+        using var fitted = DctGaussianMixtureStart.Fit(TwoClusters(6), Blur, QuietNoise, components: 2);
+        using var stored = DctGaussianMixtureStart.FromParameters(fitted.ImageShape, fitted.Indices, fitted.Weights, fitted.Means, fitted.CholeskyFactors, fitted.Sigma1);
+        Assert.Equal(2, stored.Components);
+        Assert.True(double.IsNaN(stored.LogLikelihood));
+        using var a = new PerSampleNoise(3, 4);
+        using var b = new PerSampleNoise(3, 4);
+        Assert.True(fitted.Sample(a).eq(stored.Sample(b)).all().item<bool>());
+
+        Assert.Contains("weights [K], means [K, n] and factors [K, n, n]", Assert.Throws<ArgumentException>(() =>
+            DctGaussianMixtureStart.FromParameters(fitted.ImageShape, fitted.Indices, fitted.Weights, fitted.Means.narrow(0, 0, 1), fitted.CholeskyFactors, 0.1)).Message);
+        Assert.Contains("positive mixture weights summing to 1", Assert.Throws<ArgumentException>(() =>
+            DctGaussianMixtureStart.FromParameters(fitted.ImageShape, fitted.Indices, fitted.Weights * 2, fitted.Means, fitted.CholeskyFactors, 0.1)).Message);
+    }
+
+    [Theory]
+    [InlineData(10_000, 50)]    // the fit K = 50 was chosen on
+    [InlineData(60_000, 50)]
+    [InlineData(500, 2)]        // the smoke profile
+    [InlineData(399, 1)]
+    [InlineData(2, 1)]
+    public void TheNumberOfComponentsFollowsTheNumberOfImages(long images, int components) =>
+        Assert.Equal(components, DctGaussianMixtureStart.ComponentsFor(images));
 }

@@ -9,11 +9,14 @@ using SoftDiffusion.Workbook;
 // are cached in scores/fid-inception-v3-pool3-pytorch-fid/), else the project's classifier. Usage:
 //   dotnet run -c Release --project tools/Score -- (--arm NAME | [--profile cpu] [--recipe NAME] --run DIR | --model FILE)
 //       [--sampler naive|momentum|softddim|edmheun] [--nfe N] [--samples N] [--seed N] [--start fitted|trainingimages|gaussianmixture]
-//       [--export DIR] [--choose-mixture]
+//       [--export DIR] [--choose-mixture] [--write-model FILE]
 // --export writes the sample set instead of scoring it: DIR/png/000000.png ... and DIR/samples.npz (uint8 [N, 28, 28]),
-// for pytorch-fid or clean-fid; the samples are those a score with the same options reads (same seeds).
+// for pytorch-fid or clean-fid, and the first 64 as DIR/grid.png; the samples are those a score with the same options
+// reads (same seeds).
 // --model scores a model file (tools/Train --export, data/models/*.sdm); its scores are cached in runs/shipped-<name>/scores,
 // where the notebooks look for them. Default: Momentum, NFE 100, 2,000 samples, seed 0, the recipe's fitted p_1.
+// --write-model FILE (with --model) writes the model file again with the p_1 of --start as its own (weights unchanged):
+// this is how the shipped blur models got their Gaussian-mixture p_1.
 //   dotnet run -c Release --project tools/Score -- --collect-study [--sampler S] [--nfe N] [--samples N]
 // gathers the cached scores of every runs/study-<arm> into docs/recipe-study.json and its final grids into docs/study/.
 //   dotnet run -c Release --project tools/Score -- --collect-scores
@@ -23,7 +26,7 @@ using SoftDiffusion.Workbook;
 // prints FID(A) - FID(B) with a paired 95% bootstrap interval for two cached scores with the same seed and sample count
 // (e.g. two models sampled with the same seeds; their .features files must sit beside them).
 string usage = "Usage: (--arm NAME | [--profile P] [--recipe NAME] --run DIR | --model FILE) [--sampler naive|momentum|softddim|edmheun] [--nfe N] " +
-    "[--samples N] [--seed N] [--start fitted|trainingimages|gaussianmixture] [--export DIR]; or --collect-study [--sampler S] [--nfe N] [--samples N]; or --collect-scores; or --difference A.json B.json";
+    "[--samples N] [--seed N] [--start fitted|trainingimages|gaussianmixture|gaussian] [--export DIR]; or --model FILE --start S --write-model FILE; or --collect-study [--sampler S] [--nfe N] [--samples N]; or --collect-scores; or --difference A.json B.json";
 var profile = Profile.Cpu;
 var recipe = TrainingRecipe.Blur;
 StudyArm? arm = null;
@@ -34,7 +37,7 @@ int nfe = 100, samples = 2000;
 long seed = 0;
 bool collect = false, collectScores = false, chooseMixture = false;
 string? exportFolder = null;
-string? modelFile = null;
+string? modelFile = null, writtenModel = null;
 string[]? differenceOf = null;
 if (ToolArguments.Read(args, usage, (option, value) =>
 {
@@ -55,6 +58,7 @@ if (ToolArguments.Read(args, usage, (option, value) =>
         case "--collect-study": collect = true; break;
         case "--collect-scores": collectScores = true; break;
         case "--choose-mixture": chooseMixture = true; break;
+        case "--write-model": writtenModel = Path.GetFullPath(value()); break;
         default: return false;
     }
     return true;
@@ -91,6 +95,7 @@ if (modelFile is not null)
         if (chooseMixture) return ChooseMixture(modelFile, data = TrainingSet.LoadFashionMnist(profile), profile.ImagesForStatistics);
         using var shipped = ShippedModel.Load(modelFile, Path.Combine(ProjectPaths.Runs, $"shipped-{name}", "scores"),
             trainingImages: () => (data ??= TrainingSet.LoadFashionMnist(profile)).StatisticsImages(profile.ImagesForStatistics));
+        if (writtenModel is not null) return WriteModel(shipped, writtenModel, data ??= TrainingSet.LoadFashionMnist(profile));
         return Run(shipped, Path.GetFileName(modelFile));
     }
     finally
@@ -123,7 +128,9 @@ int Run(TrainedModel model, string label)
         using var images = ExportedSamples(model, sampler, nfe, samples, seed, start);
         SampleExport.WritePngs(Path.Combine(exportFolder, "png"), images);
         SampleExport.WriteNpz(Path.Combine(exportFolder, "samples.npz"), images);
-        Console.WriteLine($"Wrote {samples} samples ({sampler}, NFE {nfe}, seed {seed}, step {model.Step}) to {exportFolder}/png and {exportFolder}/samples.npz.");
+        using (var first = images.narrow(0, 0, Math.Min(64, samples))) ImageGrid.From(first, columns: 8).Save(Path.Combine(exportFolder, "grid.png"));
+        Console.WriteLine($"Wrote {samples} samples ({sampler}, NFE {nfe}, seed {seed}, start {start}, step {model.Step}) to {exportFolder}/png and " +
+            $"{exportFolder}/samples.npz, the first 64 as {exportFolder}/grid.png.");
         return 0;
     }
     using var scorer = new SampleScorer();
@@ -134,11 +141,27 @@ int Run(TrainedModel model, string label)
     return 0;
 }
 
+// The model file again, with the p_1 of --start as its own.
+int WriteModel(TrainedModel model, string path, TrainingSet data)
+{
+    if (start == StartKind.TrainingImages)
+    {
+        Console.Error.WriteLine("--write-model stores a fitted p_1 (fitted, gaussianmixture or gaussian); training images are not kept in a model file.");
+        return 64;
+    }
+    ShippedModel.Save(path, model, data.ImageShape, model.StartDistribution(start));
+    Console.WriteLine($"Wrote {path}: the weights of {Path.GetFileName(modelFile)} (step {model.Step}) with p_1 {start} " +
+        $"({model.StartDistribution(start).GetType().Name}).");
+    return 0;
+}
+
 // The mean log-likelihood of the Gaussian-mixture p_1 (StartKind.GaussianMixture) for several K, fitted to the first
 // images of the training split (those the model's other p_1 were fitted to) and evaluated on its last images, held out.
 static int ChooseMixture(string modelFile, TrainingSet data, int fitted)
 {
-    using var model = ShippedModel.Load(modelFile, Path.GetTempPath());
+    string scratch = Directory.CreateTempSubdirectory("choose-mixture-").FullName;   // the model's scores are not used
+    using var model = ShippedModel.Load(modelFile, scratch);
+    Directory.Delete(scratch, recursive: true);
     if (model.Corruption is not SoftDiffusion.Corruptions.BlurCorruption blur)
     {
         Console.Error.WriteLine($"--choose-mixture needs a blur model; {modelFile} is {model.Recipe.Corruption}.");
