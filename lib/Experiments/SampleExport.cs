@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using SoftDiffusion.Training;
 using static TorchSharp.torch;
 
 namespace SoftDiffusion.Experiments;
@@ -38,17 +39,20 @@ public static class SampleExport
         return paths;
     }
 
-    /// <summary>Writes an .npz holding "samples": uint8 [N, H, W] for one channel, [N, H, W, C] otherwise.</summary>
+    /// <summary>Writes (or replaces, atomically) an .npz holding "samples": uint8 [N, H, W] for one channel, [N, H, W, C] otherwise.</summary>
     public static void WriteNpz(string path, Tensor images)
     {
         byte[] bytes = ToBytes(images);
         long[] shape = images.shape[1] == 1 ? [images.shape[0], images.shape[2], images.shape[3]]
             : [images.shape[0], images.shape[2], images.shape[3], images.shape[1]];
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
-        using var stream = zip.CreateEntry("samples.npy", CompressionLevel.Fastest).Open();
-        stream.Write(NpyHeader(shape));
-        stream.Write(bytes);
+        AtomicFile.Write(path, file =>   // replaces an earlier export of the same folder
+        {
+            using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+            using var stream = zip.CreateEntry("samples.npy", CompressionLevel.Fastest).Open();
+            stream.Write(NpyHeader(shape));
+            stream.Write(bytes);
+        });
     }
 
     // NPY format 1.0: magic, version, little-endian header length, a Python dict literal padded with spaces to a

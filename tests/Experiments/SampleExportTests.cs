@@ -50,7 +50,8 @@ public sealed class SampleExportTests : IDisposable
     {
         using var images = Images();
         string path = Path.Combine(root, "s.npz");
-        SampleExport.WriteNpz(path, images);
+        using (var earlier = zeros(5, 1, 2, 3)) SampleExport.WriteNpz(path, earlier);
+        SampleExport.WriteNpz(path, images);   // an export again into the same folder replaces the file
         using var zip = ZipFile.OpenRead(path);
         using var stream = zip.GetEntry("samples.npy")!.Open();
         using var memory = new MemoryStream();
