@@ -130,7 +130,7 @@ int Run(TrainedModel model, string label)
         SampleExport.WriteNpz(Path.Combine(exportFolder, "samples.npz"), images);
         using (var first = images.narrow(0, 0, Math.Min(64, samples))) ImageGrid.From(first, columns: 8).Save(Path.Combine(exportFolder, "grid.png"));
         Console.WriteLine($"Wrote {samples} samples ({sampler}, NFE {nfe}, seed {seed}, start {start}, step {model.Step}) to {exportFolder}/png and " +
-            $"{exportFolder}/samples.npz, the first 64 as {exportFolder}/grid.png.");
+            $"{exportFolder}/samples.npz, the first {Math.Min(64, samples)} as {exportFolder}/grid.png.");
         return 0;
     }
     using var scorer = new SampleScorer();
