@@ -94,9 +94,8 @@ public static class ShippedModel
         {
             LoadWeights(reader, network, path);
             network.to(device ?? CPU);
-            var model = Assemble(header, network, scoresFolder, trainingImages);
-            ClaimScoresFolder(scoresFolder, Convert.ToHexStringLower(bytes.AsSpan(bytes.Length - ChecksumBytes)));
-            return model;
+            ClaimScoresFolder(scoresFolder, Convert.ToHexStringLower(bytes.AsSpan(bytes.Length - ChecksumBytes)));   // a file that loads
+            return Assemble(header, network, scoresFolder, trainingImages);
         }
         catch
         {

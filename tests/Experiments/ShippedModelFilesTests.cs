@@ -70,6 +70,26 @@ public sealed class ShippedModelFilesTests
         AssertListedWithItsChecksum(path);
     }
 
+    /// <summary>Notebooks 05 and 07 read these scores of the shipped models in the cpu profile instead of sampling for
+    /// hours: each must be committed (data/models/scores), of the file's own p_1, at the profile's n, seed 0 and step.</summary>
+    [Fact]
+    public void EveryScoreTheCpuNotebooksReadIsCommitted()
+    {
+        var p = Profile.Cpu;
+        var read = new List<(TrainingRecipe Recipe, SamplerKind Sampler, int Nfe)>();
+        read.AddRange(new[] { SamplerKind.Naive, SamplerKind.Momentum, SamplerKind.SoftDdim }.Select(s => (TrainingRecipe.Blur, s, p.ComparisonNfe)));   // 05
+        read.AddRange(p.NfeSweep.SelectMany(n => new[] { (TrainingRecipe.Blur, SamplerKind.Momentum, n),
+            (TrainingRecipe.Identity, SamplerKind.Momentum, n), (TrainingRecipe.Identity, SamplerKind.EdmHeun, n) }));                               // 07
+        foreach (var (recipe, sampler, nfe) in read)
+        {
+            string model = Path.GetFileNameWithoutExtension(TrainedModels.ShippedPath(p, recipe));
+            var cache = new ScoreCache(Path.Combine(TrainedModels.Folder, "scores", model), SoftDiffusion.Evaluation.FashionClassifierFeatures.ExtractorName);
+            var score = cache.Find(sampler, nfe, p.EvaluationSamples, 0, p.TrainingSteps);
+            Assert.True(score is not null, $"{model}: no committed score of {sampler}, NFE {nfe}, n = {p.EvaluationSamples}, seed 0");
+            Assert.Equal(StartKind.Fitted, score.Start);
+        }
+    }
+
     static void AssertListedWithItsChecksum(string path)
     {
         string readme = File.ReadAllText(Path.Combine(ProjectPaths.Data, "README.md"));
