@@ -94,7 +94,7 @@ public static class ShippedModel
         {
             LoadWeights(reader, network, path);
             network.to(device ?? CPU);
-            ClaimScoresFolder(scoresFolder, Convert.ToHexStringLower(bytes.AsSpan(bytes.Length - ChecksumBytes)));   // a file that loads
+            Claim(scoresFolder, Convert.ToHexStringLower(bytes.AsSpan(bytes.Length - ChecksumBytes)));   // a file that loads
             return Assemble(header, network, scoresFolder, trainingImages);
         }
         catch
@@ -104,9 +104,23 @@ public static class ShippedModel
         }
     }
 
+    /// <summary>Makes <paramref name="folder"/> the score cache of the model file at <paramref name="path"/> (as
+    /// <see cref="Load"/> does), for code that reads a model's cached scores without loading it.</summary>
+    /// <exception cref="InvalidDataException">The file is too short to end with a checksum.</exception>
+    public static void ClaimScoresFolder(string path, string folder)
+    {
+        using var file = File.OpenRead(path);
+        if (file.Length <= ChecksumBytes)
+            throw new InvalidDataException($"'{path}' is truncated: {file.Length} bytes, less than a model file's header and checksum.");
+        var checksum = new byte[ChecksumBytes];
+        file.Seek(-ChecksumBytes, SeekOrigin.End);
+        file.ReadExactly(checksum);
+        Claim(folder, Convert.ToHexStringLower(checksum));
+    }
+
     // Scores cached for another model file of the same name (retrained, or given another p_1) must not be read as this
     // one's: such a folder is moved to <folder>-of-<its checksum's first 12 digits> (or -of-an-unrecorded-file).
-    static void ClaimScoresFolder(string folder, string checksum)
+    static void Claim(string folder, string checksum)
     {
         string marker = Path.Combine(folder, ModelChecksumFile);
         string? recorded = File.Exists(marker) ? File.ReadAllText(marker).Trim() : null;

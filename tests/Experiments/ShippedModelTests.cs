@@ -137,6 +137,26 @@ public sealed class ShippedModelTests : IDisposable
     }
 
     [Fact]
+    public void ACacheReadWithoutLoadingTheModelIsClaimedTheSameWay()
+    {
+        var (training, path) = TrainAndSave();
+        training.Dispose();
+        string scores = Path.Combine(root, "scores");
+        using (ShippedModel.Load(path, scores)) { }
+        string marker = File.ReadAllText(Path.Combine(scores, ShippedModel.ModelChecksumFile));
+        File.WriteAllText(Path.Combine(scores, "naive-nfe50-n2000-seed0-step3.json"), "{}");
+        ShippedModel.ClaimScoresFolder(path, scores);   // the same file: nothing moves
+        Assert.True(File.Exists(Path.Combine(scores, "naive-nfe50-n2000-seed0-step3.json")));
+        Assert.Equal(marker, File.ReadAllText(Path.Combine(scores, ShippedModel.ModelChecksumFile)));
+
+        File.WriteAllText(Path.Combine(scores, ShippedModel.ModelChecksumFile), new string('0', 64));   // measured on another file
+        ShippedModel.ClaimScoresFolder(path, scores);
+        Assert.False(File.Exists(Path.Combine(scores, "naive-nfe50-n2000-seed0-step3.json")));
+        Assert.True(File.Exists(Path.Combine(root, "scores-of-000000000000", "naive-nfe50-n2000-seed0-step3.json")));
+        Assert.Equal(marker, File.ReadAllText(Path.Combine(scores, ShippedModel.ModelChecksumFile)));
+    }
+
+    [Fact]
     public void ATruncatedOrBitFlippedFileIsRefusedByItsChecksum()
     {
         var (training, path) = TrainAndSave();

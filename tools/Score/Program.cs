@@ -149,9 +149,9 @@ int WriteModel(TrainedModel model, string path, TrainingSet data)
         Console.Error.WriteLine("--write-model stores a fitted p_1 (fitted, gaussianmixture or gaussian); training images are not kept in a model file.");
         return 64;
     }
-    ShippedModel.Save(path, model, data.ImageShape, model.StartDistribution(start));
-    Console.WriteLine($"Wrote {path}: the weights of {Path.GetFileName(modelFile)} (step {model.Step}) with p_1 {start} " +
-        $"({model.StartDistribution(start).GetType().Name}).");
+    var p1 = model.StartDistribution(start);
+    ShippedModel.Save(path, model, data.ImageShape, p1);
+    Console.WriteLine($"Wrote {path}: the weights of {Path.GetFileName(modelFile)} (step {model.Step}) with p_1 {start} ({p1.GetType().Name}).");
     return 0;
 }
 
@@ -240,8 +240,15 @@ static int CollectScores()
 {
     using var scorer = new SampleScorer();
     var folders = Directory.Exists(ProjectPaths.Runs) ? Directory.GetDirectories(ProjectPaths.Runs, "shipped-*").Order().ToList() : [];
-    // A collected model replaces its recorded entries, so its cache first gets the scores it was shipped with.
-    foreach (string folder in folders) TrainedModels.SeedScores(Path.GetFileName(folder)["shipped-".Length..], Path.Combine(folder, "scores"));
+    // A collected model replaces its recorded entries, so its cache first gets the scores it was shipped with; the cache
+    // of a shipped file measured on an earlier file of that name is set aside first, never collected as this one's.
+    foreach (string folder in folders)
+    {
+        string model = Path.GetFileName(folder)["shipped-".Length..], cache = Path.Combine(folder, "scores");
+        string shipped = Path.Combine(TrainedModels.Folder, $"{model}.sdm");
+        if (File.Exists(shipped)) ShippedModel.ClaimScoresFolder(shipped, cache);
+        TrainedModels.SeedScores(model, cache);
+    }
     var models = folders.Select(folder => (Path.GetFileName(folder)["shipped-".Length..], scorer.Cache(Path.Combine(folder, "scores")))).ToList();
     string path = Path.Combine(ProjectPaths.Root, "docs", "scores.json");
     var collected = RecordedScore.Collect(models, scorer.ReferenceFeatures);
